@@ -1,0 +1,97 @@
+# Makefile -- non-recursive build for localcertd and localcertctl (GNU make).
+#   make            build build/localcertd and build/localcertctl
+#   make run        install build deps if missing, build, start localcertd on the embedded default
+#   make check      install every dep if missing, build, run all tests (unit, e2e, ACME)
+#   make demo       issue a real certificate from a local pebble CA through localcertd
+#   make san        ASan+UBSan build in build-san/ (make check SAN=1 runs the suite against it)
+
+PKGS    := libmicrohttpd jansson liburcu liburcu-cds sqlite3 inih libcrypto
+CC      ?= cc
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+ifeq ($(SAN),1)
+BUILD   := build-san
+CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 -pthread -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
+LIBS       = $(PKG_LIBS) -pthread
+
+# Sources, folder by folder (see docs/design.md for the layering).
+SRC_UTIL  := $(wildcard src/util/*.c)
+SRC_DNS   := $(wildcard src/dns/*.c)
+SRC_ZONE  := $(wildcard src/zone/*.c)
+SRC_NS    := $(wildcard src/ns/*.c)
+SRC_NET   := $(wildcard src/net/*.c)
+SRC_STORE := $(wildcard src/store/*.c)
+SRC_CONF  := $(wildcard src/conf/*.c)
+SRC_CTL   := $(wildcard src/ctl/*.c)
+SRC_HTTP  := $(wildcard src/http/*.c)
+LIB_SRC   := $(SRC_UTIL) $(SRC_DNS) $(SRC_ZONE) $(SRC_NS) $(SRC_NET) $(SRC_STORE) $(SRC_CONF) \
+             $(SRC_CTL) $(SRC_HTTP)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run check test test-unit test-e2e test-acme demo san deps deps-build clean
+all: $(BUILD)/localcertd $(BUILD)/localcertctl
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/liblocalcert.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/localcertd: $(BUILD)/src/main.o $(BUILD)/liblocalcert.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/localcertctl: $(BUILD)/src/tools/localcertctl.o $(BUILD)/liblocalcert.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/liblocalcert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+deps:
+	@bash scripts/deps.sh test
+deps-build:
+	@bash scripts/deps.sh build
+
+run: deps-build
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/localcertd
+
+test-unit: all $(UNIT_BIN)
+	prove -e '' $(UNIT_BIN)
+
+test-e2e: all
+	LOCALCERTD=$(abspath $(BUILD)/localcertd) LOCALCERTCTL=$(abspath $(BUILD)/localcertctl) \
+		/usr/bin/python3 tests/e2e/run.py
+
+test-acme: all
+	LOCALCERTD=$(abspath $(BUILD)/localcertd) bash tests/acme/run-all.sh
+
+test: test-unit test-e2e test-acme
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	LOCALCERTD=$(abspath $(BUILD)/localcertd) bash scripts/demo.sh
+
+san:
+	@$(MAKE) --no-print-directory SAN=1 all
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

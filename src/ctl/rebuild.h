@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* rebuild.h -- store rows and config -> the published DNS index (the only writer of zone/) */
+#ifndef LC_CTL_REBUILD_H
+#define LC_CTL_REBUILD_H
+
+#include "conf/conf.h"
+#include "store/store.h"
+
+/**
+ * Build the zone set (parent and static zones from the config) and load every
+ * live subdomain from the store into it, then publish it. Call once at startup,
+ * before the DNS workers start.
+ * @return LC_EOK; LC_EINVAL (a static record in the config does not parse; logged); LC_EDB; LC_ENOMEM.
+ */
+int rebuild_init(const conf_t *c, store_t *st);
+
+/**
+ * Publish one subdomain's current state, as read from the store after a
+ * committed change, so that DNS answers show it when this returns. A deleted
+ * subdomain is removed from the index. Writers are serialised by the caller
+ * (ctl/ops.c holds the writer mutex).
+ * @return LC_EOK; LC_ENOENT (its parent is not served); LC_ENOMEM.
+ */
+int rebuild_sub(const sub_rec_t *s);
+
+/**
+ * Pick up changes committed by other processes (localcertctl) since the last
+ * call, and publish them. Called about once a second by the daemon; caller
+ * holds the writer mutex.
+ * @return LC_EOK; LC_EDB.
+ */
+int rebuild_poll(store_t *st);
+
+/** Number of subdomains in the published index (for health/stats). */
+size_t rebuild_sub_count(void);
+
+/** Free the published zone set at shutdown (after the DNS workers stopped). */
+void rebuild_cleanup(void);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* store.h -- the source of truth on disk (SQLite in WAL mode; one writer at a time) */
+#ifndef LC_STORE_STORE_H
+#define LC_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_LABEL_MAX 63
+#define STORE_NAME_MAX 253
+#define STORE_TXT_MAX 255   /* one character-string */
+#define STORE_TXT_KEEP 2    /* challenge values kept per subdomain (SPEC 1) */
+#define STORE_KEYS_MAX 2    /* live keys per subdomain (SPEC 2) */
+#define STORE_KEY_ID_LEN 36 /* UUID text */
+
+/** How a subdomain was created; decides where its challenge TXT lives. */
+typedef enum {
+	SUB_INSTANT = 0,  /**< /api/v1/register: random UUID label; TXT at _acme-challenge.<sub> */
+	SUB_DELEGATE = 1, /**< acme-dns register: random UUID label; TXT at the apex <sub> */
+	SUB_NAMED = 2,    /**< chosen label (localcertctl, console); TXT at _acme-challenge.<sub> */
+} sub_kind_t;
+
+/** A subdomain row with its challenge values (oldest first). Plain data, caller-owned. */
+typedef struct sub_rec {
+	int64_t id;
+	char label[STORE_LABEL_MAX + 1];  /**< lowercase */
+	char parent[STORE_NAME_MAX + 1];  /**< lowercase, no trailing dot */
+	sub_kind_t kind;
+	uint32_t serial;                  /**< SOA serial; increases on every change */
+	int64_t created;                  /**< unix seconds */
+	bool deleted;                     /**< deleted subdomains keep their row: labels are never reissued */
+	int64_t seq;                      /**< global change sequence of the last change (see store_changes()) */
+	unsigned txt_cnt;
+	char txt[STORE_TXT_KEEP][STORE_TXT_MAX + 1];
+} sub_rec_t;
+
+/** A key row. The secret itself is never stored: only SHA-256(secret). */
+typedef struct key_rec {
+	char id[STORE_KEY_ID_LEN + 1];    /**< UUID, the "username" */
+	int64_t sub_id;
+	uint8_t secret_hash[32];
+	char allowfrom[1024];             /**< JSON array of CIDR strings, "[]" = anywhere */
+	int64_t created;                  /**< unix seconds */
+	int64_t last_used;                /**< unix seconds, 0 = never */
+} key_rec_t;
+
+typedef struct store store_t;
+
+/**
+ * Open (creating if needed) DATA_DIR/localcert.db, set WAL + synchronous=FULL,
+ * and migrate the schema to the current version (PRAGMA user_version).
+ * @param out set to a new store on success; free with store_free().
+ * @return LC_EOK; LC_EIO (cannot create dir/file); LC_EDB (schema newer than this binary, or SQLite failure).
+ * A store_t is one SQLite connection: use it from one thread at a time (callers hold a mutex).
+ */
+int store_open(const char *data_dir, store_t **out);
+
+/** Close the database. Accepts NULL. */
+void store_free(store_t *st);
+
+/** Create a subdomain. @return LC_EOK; LC_EEXIST if (label,parent) exists or ever existed; LC_EDB. */
+int store_sub_create(store_t *st, const char *label, const char *parent, sub_kind_t kind,
+		     sub_rec_t *out_sub);
+
+/** Fetch a subdomain by id. @return LC_EOK; LC_ENOENT; LC_EDB. */
+int store_sub_get(store_t *st, int64_t id, sub_rec_t *out_sub);
+
+/** Fetch a live subdomain by label and parent. @return LC_EOK; LC_ENOENT; LC_EDB. */
+int store_sub_find(store_t *st, const char *label, const char *parent, sub_rec_t *out_sub);
+
+/**
+ * Add a challenge value: insert it as the newest, drop the oldest beyond
+ * STORE_TXT_KEEP, bump the serial and the change sequence, all in one durable
+ * transaction. @param out_sub the subdomain after the change.
+ * @return LC_EOK; LC_ENOENT; LC_EDB.
+ */
+int store_txt_add(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_sub);
+
+/** Delete one challenge value (if present), bumping serial and sequence. Same returns as store_txt_add(). */
+int store_txt_del(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_sub);
+
+/** Mark a subdomain deleted (its keys are revoked, values dropped). @return LC_EOK; LC_ENOENT; LC_EDB. */
+int store_sub_delete(store_t *st, int64_t sub_id, sub_rec_t *out_sub);
+
+/**
+ * Create a key for a subdomain.
+ * @param allowfrom JSON array text of validated CIDRs ("[]" for none).
+ * @param out_id    receives the new UUID (STORE_KEY_ID_LEN + 1 bytes).
+ * @return LC_EOK; LC_ELIMIT (already STORE_KEYS_MAX live keys); LC_ENOENT; LC_EDB.
+ */
+int store_key_create(store_t *st, int64_t sub_id, const uint8_t secret_hash[32],
+		     const char *allowfrom, char out_id[STORE_KEY_ID_LEN + 1]);
+
+/** Fetch a live key by id. @return LC_EOK; LC_ENOENT (unknown or revoked); LC_EDB. */
+int store_key_get(store_t *st, const char *id, key_rec_t *out_key);
+
+/** Record that a key was used now. @return LC_EOK; LC_EDB. */
+int store_key_touch(store_t *st, const char *id, int64_t now);
+
+/** Revoke (delete) a key. @return LC_EOK; LC_ENOENT; LC_EDB. */
+int store_key_revoke(store_t *st, const char *id);
+
+/**
+ * Call cb for every key of a subdomain (live ones), oldest first.
+ * @return LC_EOK; LC_EDB; or the first non-zero value cb returned.
+ */
+int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k, void *ctx),
+		      void *ctx);
+
+/**
+ * Call cb for every subdomain (deleted ones included, with deleted = true)
+ * whose change sequence is greater than since_seq, in sequence order.
+ * The daemon loads everything at start (since_seq = 0) and later picks up
+ * changes made by other processes (localcertctl) the same way.
+ * @param out_max_seq the greatest sequence seen (unchanged if none).
+ * @return LC_EOK; LC_EDB; or the first non-zero value cb returned.
+ */
+int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, void *ctx),
+		  void *ctx, int64_t *out_max_seq);
+
+/** Current global change sequence (cheap; for polling). @return LC_EOK; LC_EDB. */
+int store_seq(store_t *st, int64_t *out_seq);
+
+/** Run SQLite's integrity check. @return LC_EOK if "ok"; LC_EDB otherwise. */
+int store_check(store_t *st);
+
+#endif
