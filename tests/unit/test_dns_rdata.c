@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* test_dns_rdata.c -- rdata from presentation text */
+#include "dns/dns.h"
+#include "dns/rdata.h"
+#include "util/error.h"
+#include "tap.h"
+
+int main(void)
+{
+	uint8_t b[65535];
+	size_t l;
+
+	is_int(rrtype_from_text("aaaa"), DNS_TYPE_AAAA, "type names are case-insensitive");
+	is_int(rrtype_from_text("BOGUS"), 0, "unknown type gives 0");
+	is_int(rdata_from_text(DNS_TYPE_A, "127.0.0.1", b, sizeof(b), &l), LC_EOK, "A parses");
+	ok(l == 4 && b[0] == 127 && b[3] == 1, "A wire");
+	is_int(rdata_from_text(DNS_TYPE_A, "300.0.0.1", b, sizeof(b), &l), LC_EINVAL, "bad A refused");
+	is_int(rdata_from_text(DNS_TYPE_AAAA, "::1", b, sizeof(b), &l), LC_EOK, "AAAA parses");
+	ok(l == 16 && b[15] == 1, "AAAA wire");
+	is_int(rdata_from_text(DNS_TYPE_MX, "0 .", b, sizeof(b), &l), LC_EOK, "null MX parses");
+	ok(l == 3 && b[0] == 0 && b[1] == 0 && b[2] == 0, "null MX wire");
+	is_int(rdata_from_text(DNS_TYPE_MX, "x mail.test.", b, sizeof(b), &l), LC_EINVAL,
+	       "MX without number refused");
+	is_int(rdata_from_text(DNS_TYPE_CNAME, "Target.Test.", b, sizeof(b), &l), LC_EOK,
+	       "CNAME parses");
+	ok(l == 13 && memcmp(b, "\6target\4test", 13) == 0, "CNAME wire lowercased");
+	is_int(rdata_from_text(DNS_TYPE_TXT, "\"v=spf1 -all\"", b, sizeof(b), &l), LC_EOK,
+	       "quoted TXT parses");
+	ok(l == 12 && b[0] == 11 && memcmp(b + 1, "v=spf1 -all", 11) == 0, "TXT wire");
+	is_int(rdata_from_text(DNS_TYPE_TXT, "\"a\\\"b\" \"\\065\"", b, sizeof(b), &l), LC_EOK,
+	       "escapes and two strings");
+	ok(l == 6 && b[0] == 3 && b[2] == '"' && b[4] == 1 && b[5] == 'A', "escapes decoded");
+	is_int(rdata_from_text(DNS_TYPE_TXT, "\"unterminated", b, sizeof(b), &l), LC_EINVAL,
+	       "unterminated quote refused");
+	is_int(rdata_from_text(DNS_TYPE_TXT, "bare", b, sizeof(b), &l), LC_EOK, "bare word TXT");
+	is_int(rdata_from_text(DNS_TYPE_SOA, "x", b, sizeof(b), &l), LC_EINVAL,
+	       "unsupported type refused");
+	return tap_done();
+}
