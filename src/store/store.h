@@ -63,7 +63,21 @@ void store_free(store_t *st);
 int store_sub_create(store_t *st, const char *label, const char *parent, sub_kind_t kind,
 		     sub_rec_t *out_sub);
 
-/** Fetch a subdomain by id. @return LC_EOK; LC_ENOENT; LC_EDB. */
+/**
+ * Create a subdomain and its first key in one transaction (registration), so
+ * a failure leaves neither behind.
+ * @param secret_hash SHA-256 of the key's secret.
+ * @param allowfrom   JSON array text of validated CIDRs ("[]" for none).
+ * @param out_sub     the new subdomain.
+ * @param out_id      receives the new key's UUID (STORE_KEY_ID_LEN + 1 bytes).
+ * @return LC_EOK; LC_EEXIST if (label,parent) exists or ever existed; LC_EINVAL (allowfrom
+ *         too long); LC_EDB.
+ */
+int store_sub_create_key(store_t *st, const char *label, const char *parent, sub_kind_t kind,
+			 const uint8_t secret_hash[32], const char *allowfrom, sub_rec_t *out_sub,
+			 char out_id[STORE_KEY_ID_LEN + 1]);
+
+/** Fetch a subdomain by id, deleted ones included. @return LC_EOK; LC_ENOENT; LC_EDB. */
 int store_sub_get(store_t *st, int64_t id, sub_rec_t *out_sub);
 
 /** Fetch a live subdomain by label and parent. @return LC_EOK; LC_ENOENT; LC_EDB. */
@@ -102,7 +116,8 @@ int store_key_touch(store_t *st, const char *id, int64_t now);
 int store_key_revoke(store_t *st, const char *id);
 
 /**
- * Call cb for every key of a subdomain (live ones), oldest first.
+ * Call cb for every key of a subdomain (live ones), oldest first. cb runs while
+ * the query is open: it must not call into the same store_t.
  * @return LC_EOK; LC_EDB; or the first non-zero value cb returned.
  */
 int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k, void *ctx),
@@ -112,7 +127,8 @@ int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k,
  * Call cb for every subdomain (deleted ones included, with deleted = true)
  * whose change sequence is greater than since_seq, in sequence order.
  * The daemon loads everything at start (since_seq = 0) and later picks up
- * changes made by other processes (localcertctl) the same way.
+ * changes made by other processes (localcertctl) the same way. cb runs while
+ * the query is open: it must not call into the same store_t.
  * @param out_max_seq the greatest sequence seen (unchanged if none).
  * @return LC_EOK; LC_EDB; or the first non-zero value cb returned.
  */
@@ -122,7 +138,7 @@ int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, 
 /** Current global change sequence (cheap; for polling). @return LC_EOK; LC_EDB. */
 int store_seq(store_t *st, int64_t *out_seq);
 
-/** Run SQLite's integrity check. @return LC_EOK if "ok"; LC_EDB otherwise. */
+/** Run SQLite's quick integrity check (reads every page). @return LC_EOK if "ok"; LC_EDB otherwise. */
 int store_check(store_t *st);
 
 #endif

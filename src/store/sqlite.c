@@ -1,0 +1,846 @@
+/* SPDX-License-Identifier: MIT */
+/* sqlite.c -- the store on SQLite: WAL, synchronous=FULL, versioned schema, prepared statements */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/rand.h"
+
+/*
+ * Schema migrations, applied in order. Entry i takes the database from
+ * user_version i to i + 1. Never edit an entry once released: add a new one.
+ *
+ * subdomains.seq is the global change sequence (meta 'seq') at the row's last
+ * change. Every change bumps both, so another process (the daemon) can find
+ * what changed with "WHERE seq > last_seen". Rows are never deleted, only
+ * marked, so a (label, parent) pair is never handed out twice.
+ */
+static const char *const migrations[] = {
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"INSERT INTO meta (key, value) VALUES ('seq', 0);"
+	"CREATE TABLE subdomains ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  label TEXT NOT NULL,"
+	"  parent TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  serial INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  deleted INTEGER NOT NULL DEFAULT 0,"
+	"  seq INTEGER NOT NULL,"
+	"  UNIQUE (label, parent));"
+	"CREATE INDEX subdomains_seq ON subdomains (seq);"
+	"CREATE TABLE txt ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  sub_id INTEGER NOT NULL REFERENCES subdomains (id),"
+	"  value TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX txt_sub ON txt (sub_id, id);"
+	"CREATE TABLE keys ("
+	"  id TEXT PRIMARY KEY,"
+	"  sub_id INTEGER NOT NULL REFERENCES subdomains (id),"
+	"  secret_hash BLOB NOT NULL CHECK (length(secret_hash) = 32),"
+	"  allowfrom TEXT NOT NULL DEFAULT '[]',"
+	"  created INTEGER NOT NULL,"
+	"  last_used INTEGER NOT NULL DEFAULT 0,"
+	"  revoked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX keys_sub ON keys (sub_id);",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* Prepared once per connection (STYLE 2.4 rule 7). */
+enum {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_SEQ_BUMP,
+	S_SEQ_GET,
+	S_SUB_INSERT,
+	S_SUB_GET,
+	S_SUB_FIND,
+	S_SUB_BUMP,
+	S_SUB_MARK_DELETED,
+	S_TXT_LIST,
+	S_TXT_DEL_VALUE,
+	S_TXT_INSERT,
+	S_TXT_TRIM,
+	S_TXT_DEL_ALL,
+	S_KEY_COUNT,
+	S_KEY_INSERT,
+	S_KEY_GET,
+	S_KEY_TOUCH,
+	S_KEY_REVOKE,
+	S_KEY_REVOKE_SUB,
+	S_KEY_LIST,
+	S_CHANGES,
+	S_INTEGRITY,
+	S_COUNT
+};
+
+static const char *const sql_text[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SEQ_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value",
+	[S_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
+	[S_SUB_INSERT] = "INSERT INTO subdomains (label, parent, kind, serial, created, deleted, seq)"
+			 " VALUES (?1, ?2, ?3, 1, ?4, 0, ?5)",
+	[S_SUB_GET] = "SELECT id, label, parent, kind, serial, created, deleted, seq"
+		      " FROM subdomains WHERE id = ?1",
+	[S_SUB_FIND] = "SELECT id FROM subdomains WHERE label = ?1 AND parent = ?2 AND deleted = 0",
+	[S_SUB_BUMP] = "UPDATE subdomains SET serial = (serial + 1) % 4294967296, seq = ?2"
+		       " WHERE id = ?1",
+	[S_SUB_MARK_DELETED] = "UPDATE subdomains SET deleted = 1 WHERE id = ?1",
+	[S_TXT_LIST] = "SELECT value FROM txt WHERE sub_id = ?1 ORDER BY id",
+	[S_TXT_DEL_VALUE] = "DELETE FROM txt WHERE sub_id = ?1 AND value = ?2",
+	[S_TXT_INSERT] = "INSERT INTO txt (sub_id, value, created) VALUES (?1, ?2, ?3)",
+	[S_TXT_TRIM] = "DELETE FROM txt WHERE sub_id = ?1 AND id NOT IN"
+		       " (SELECT id FROM txt WHERE sub_id = ?1 ORDER BY id DESC LIMIT ?2)",
+	[S_TXT_DEL_ALL] = "DELETE FROM txt WHERE sub_id = ?1",
+	[S_KEY_COUNT] = "SELECT count(*) FROM keys WHERE sub_id = ?1 AND revoked = 0",
+	[S_KEY_INSERT] = "INSERT INTO keys (id, sub_id, secret_hash, allowfrom, created)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_KEY_GET] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+		      " FROM keys WHERE id = ?1 AND revoked = 0",
+	[S_KEY_TOUCH] = "UPDATE keys SET last_used = ?2 WHERE id = ?1",
+	[S_KEY_REVOKE] = "UPDATE keys SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
+	[S_KEY_REVOKE_SUB] = "UPDATE keys SET revoked = ?2 WHERE sub_id = ?1 AND revoked = 0",
+	[S_KEY_LIST] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+		       " FROM keys WHERE sub_id = ?1 AND revoked = 0 ORDER BY created, rowid",
+	[S_CHANGES] = "SELECT s.id, s.label, s.parent, s.kind, s.serial, s.created, s.deleted,"
+		      " s.seq, t.value FROM subdomains s LEFT JOIN txt t ON t.sub_id = s.id"
+		      " WHERE s.seq > ?1 ORDER BY s.seq, t.id",
+	[S_INTEGRITY] = "PRAGMA quick_check",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+};
+
+/* Log an unexpected SQLite failure once, where it happened, and map it to LC_EDB. */
+static int db_fail(store_t *st, const char *what)
+{
+	log_err("store: %s: %s", what, sqlite3_errmsg(st->db));
+	return LC_EDB;
+}
+
+/* Take a prepared statement, already reset and with its bindings cleared. */
+static sqlite3_stmt *stmt_get(store_t *st, int which)
+{
+	sqlite3_stmt *s = st->stmt[which];
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Run a statement that returns no rows. */
+static int exec_done(store_t *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		return db_fail(st, what);
+	}
+	return LC_EOK;
+}
+
+static int txn_begin(store_t *st)
+{
+	return exec_done(st, stmt_get(st, S_BEGIN), "begin");
+}
+
+static int txn_commit(store_t *st)
+{
+	int ret = exec_done(st, stmt_get(st, S_COMMIT), "commit");
+	if (ret != LC_EOK && !sqlite3_get_autocommit(st->db)) {
+		/* COMMIT failed but the transaction is still open: undo it. */
+		exec_done(st, stmt_get(st, S_ROLLBACK), "rollback");
+	}
+	return ret;
+}
+
+static void txn_rollback(store_t *st)
+{
+	if (!sqlite3_get_autocommit(st->db)) {
+		exec_done(st, stmt_get(st, S_ROLLBACK), "rollback");
+	}
+}
+
+/* Copy column text into a fixed buffer; too long means the row is not ours. */
+static int copy_text(sqlite3_stmt *s, int col, char *out, size_t out_size)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	int n = sqlite3_column_bytes(s, col);
+	if (t == NULL || n < 0 || (size_t)n >= out_size) {
+		return LC_EDB;
+	}
+	memcpy(out, t, (size_t)n);
+	out[n] = '\0';
+	return LC_EOK;
+}
+
+/* Decode columns 0..7 (id, label, parent, kind, serial, created, deleted, seq). */
+static int sub_from_row(sqlite3_stmt *s, sub_rec_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	if (copy_text(s, 1, out->label, sizeof(out->label)) != LC_EOK ||
+	    copy_text(s, 2, out->parent, sizeof(out->parent)) != LC_EOK) {
+		return LC_EDB;
+	}
+	out->kind = (sub_kind_t)sqlite3_column_int(s, 3);
+	out->serial = (uint32_t)sqlite3_column_int64(s, 4);
+	out->created = sqlite3_column_int64(s, 5);
+	out->deleted = sqlite3_column_int(s, 6) != 0;
+	out->seq = sqlite3_column_int64(s, 7);
+	return LC_EOK;
+}
+
+/* Decode a key row (id, sub_id, secret_hash, allowfrom, created, last_used). */
+static int key_from_row(sqlite3_stmt *s, key_rec_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (copy_text(s, 0, out->id, sizeof(out->id)) != LC_EOK ||
+	    copy_text(s, 3, out->allowfrom, sizeof(out->allowfrom)) != LC_EOK) {
+		return LC_EDB;
+	}
+	out->sub_id = sqlite3_column_int64(s, 1);
+	if (sqlite3_column_bytes(s, 2) != (int)sizeof(out->secret_hash)) {
+		return LC_EDB;
+	}
+	memcpy(out->secret_hash, sqlite3_column_blob(s, 2), sizeof(out->secret_hash));
+	out->created = sqlite3_column_int64(s, 4);
+	out->last_used = sqlite3_column_int64(s, 5);
+	return LC_EOK;
+}
+
+/* Append a challenge value to a record, oldest first, keeping the newest STORE_TXT_KEEP. */
+static void sub_push_txt(sub_rec_t *sub, const char *value)
+{
+	if (sub->txt_cnt == STORE_TXT_KEEP) {
+		memmove(sub->txt[0], sub->txt[1], sizeof(sub->txt[0]) * (STORE_TXT_KEEP - 1));
+		sub->txt_cnt--;
+	}
+	snprintf(sub->txt[sub->txt_cnt++], sizeof(sub->txt[0]), "%s", value);
+}
+
+static int sub_load(store_t *st, int64_t id, sub_rec_t *out)
+{
+	sqlite3_stmt *s = stmt_get(st, S_SUB_GET);
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	int ret = LC_EOK;
+	if (rc == SQLITE_DONE) {
+		ret = LC_ENOENT;
+	} else if (rc != SQLITE_ROW) {
+		ret = db_fail(st, "read subdomain");
+	} else if (sub_from_row(s, out) != LC_EOK) {
+		ret = db_fail(st, "decode subdomain");
+	}
+	sqlite3_reset(s);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	s = stmt_get(st, S_TXT_LIST);
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(s, 0);
+		sub_push_txt(out, v ? (const char *)v : "");
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? LC_EOK : db_fail(st, "read challenge values");
+}
+
+/* Load a live subdomain (inside a transaction); deleted ones count as absent. */
+static int sub_load_live(store_t *st, int64_t id, sub_rec_t *out)
+{
+	int ret = sub_load(st, id, out);
+	if (ret == LC_EOK && out->deleted) {
+		ret = LC_ENOENT;
+	}
+	return ret;
+}
+
+/* Take the next global change sequence (inside a transaction). */
+static int seq_next(store_t *st, int64_t *out_seq)
+{
+	sqlite3_stmt *s = stmt_get(st, S_SEQ_BUMP);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(st, "bump sequence");
+	}
+	*out_seq = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return LC_EOK;
+}
+
+/* Bump the global change sequence and stamp it, with a new serial, on the subdomain. */
+static int sub_bump(store_t *st, int64_t sub_id)
+{
+	int64_t seq = 0;
+	int ret = seq_next(st, &seq);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	sqlite3_stmt *s = stmt_get(st, S_SUB_BUMP);
+	sqlite3_bind_int64(s, 1, sub_id);
+	sqlite3_bind_int64(s, 2, seq);
+	return exec_done(st, s, "bump serial");
+}
+
+static int migrate(store_t *st)
+{
+	for (;;) {
+		/* Read the version inside the write lock, so two processes opening a new
+		 * database at once do not both apply the same migration. */
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+			return db_fail(st, "begin migration");
+		}
+		sqlite3_stmt *s = NULL;
+		int version = -1;
+		if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW) {
+			version = sqlite3_column_int(s, 0);
+		}
+		sqlite3_finalize(s);
+		if (version < 0) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return db_fail(st, "read schema version");
+		}
+		if (version >= SCHEMA_VERSION) {
+			sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+			if (version > SCHEMA_VERSION) {
+				log_err("store: database schema version %d is newer than this "
+					"program's (%d)",
+					version, SCHEMA_VERSION);
+				return LC_EDB;
+			}
+			return LC_EOK;
+		}
+		char set_version[64];
+		snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d", version + 1);
+		if (sqlite3_exec(st->db, migrations[version], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(st->db, set_version, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			int ret = db_fail(st, "migrate schema");
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return ret;
+		}
+		log_info("store: schema migrated to version %d", version + 1);
+	}
+}
+
+/* mkdir -p with mode 0700 for directories we create (the database holds key hashes). */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	size_t len = strlen(path);
+	if (len == 0 || len >= sizeof(buf)) {
+		return LC_EINVAL;
+	}
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+				return LC_EIO;
+			}
+			*p = '/';
+		}
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+		return LC_EIO;
+	}
+	return LC_EOK;
+}
+
+int store_open(const char *data_dir, store_t **out)
+{
+	char path[4096];
+	if (make_dirs(data_dir) != LC_EOK) {
+		log_err("store: cannot create data directory %s: %s", data_dir, strerror(errno));
+		return LC_EIO;
+	}
+	int n = snprintf(path, sizeof(path), "%s/localcert.db", data_dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		return LC_EINVAL;
+	}
+	store_t *st = calloc(1, sizeof(*st));
+	if (st == NULL) {
+		return LC_ENOMEM;
+	}
+	int ret = LC_EDB;
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		log_err("store: cannot open %s: %s", path,
+			st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		ret = rc == SQLITE_CANTOPEN ? LC_EIO : LC_EDB;
+		goto fail;
+	}
+	/* Wait for another process's write lock rather than failing at once. */
+	sqlite3_busy_timeout(st->db, 5000);
+	/* WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL
+	 * on every commit, so an acknowledged update survives kill -9 and power loss. */
+	if (sqlite3_exec(st->db,
+			 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+			 " PRAGMA foreign_keys = ON;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(st, "set pragmas");
+		goto fail;
+	}
+	ret = migrate(st);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	for (int i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &st->stmt[i], NULL) != SQLITE_OK) {
+			ret = db_fail(st, sql_text[i]);
+			goto fail;
+		}
+	}
+	*out = st;
+	return LC_EOK;
+fail:
+	store_free(st);
+	return ret;
+}
+
+void store_free(store_t *st)
+{
+	if (st == NULL) {
+		return;
+	}
+	for (int i = 0; i < S_COUNT; i++) {
+		sqlite3_finalize(st->stmt[i]);
+	}
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/* Insert a subdomain row (inside a transaction), stamped with the next sequence. */
+static int sub_insert(store_t *st, const char *label, const char *parent, sub_kind_t kind,
+		      int64_t *out_id)
+{
+	int64_t seq = 0;
+	int ret = seq_next(st, &seq);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	sqlite3_stmt *s = stmt_get(st, S_SUB_INSERT);
+	sqlite3_bind_text(s, 1, label, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, parent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, (int)kind);
+	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
+	sqlite3_bind_int64(s, 5, seq);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_CONSTRAINT) {
+		return LC_EEXIST;
+	}
+	if (rc != SQLITE_DONE) {
+		return db_fail(st, "insert subdomain");
+	}
+	*out_id = sqlite3_last_insert_rowid(st->db);
+	return LC_EOK;
+}
+
+/* Insert a key row (inside a transaction) after checking the live-key limit. */
+static int key_insert(store_t *st, int64_t sub_id, const uint8_t secret_hash[32],
+		      const char *allowfrom, char out_id[STORE_KEY_ID_LEN + 1])
+{
+	if (strlen(allowfrom) >= sizeof(((key_rec_t *)0)->allowfrom)) {
+		return LC_EINVAL;
+	}
+	sqlite3_stmt *s = stmt_get(st, S_KEY_COUNT);
+	sqlite3_bind_int64(s, 1, sub_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(st, "count keys");
+	}
+	int64_t live = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (live >= STORE_KEYS_MAX) {
+		return LC_ELIMIT;
+	}
+	/* A UUIDv4 collision is astronomically unlikely; retrying costs nothing. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		char id[STORE_KEY_ID_LEN + 1];
+		if (rand_uuid4(id) != LC_EOK) {
+			return LC_EIO;
+		}
+		s = stmt_get(st, S_KEY_INSERT);
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, sub_id);
+		sqlite3_bind_blob(s, 3, secret_hash, 32, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 4, allowfrom, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 5, (int64_t)time(NULL));
+		int rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE) {
+			memcpy(out_id, id, sizeof(id));
+			return LC_EOK;
+		}
+		if (rc != SQLITE_CONSTRAINT) {
+			return db_fail(st, "insert key");
+		}
+	}
+	return db_fail(st, "insert key (id collision)");
+}
+
+int store_sub_create(store_t *st, const char *label, const char *parent, sub_kind_t kind,
+		     sub_rec_t *out_sub)
+{
+	int64_t id = 0;
+	int ret = txn_begin(st);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	ret = sub_insert(st, label, parent, kind, &id);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = sub_load(st, id, out_sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	return txn_commit(st);
+fail:
+	txn_rollback(st);
+	return ret;
+}
+
+int store_sub_create_key(store_t *st, const char *label, const char *parent, sub_kind_t kind,
+			 const uint8_t secret_hash[32], const char *allowfrom, sub_rec_t *out_sub,
+			 char out_id[STORE_KEY_ID_LEN + 1])
+{
+	int64_t id = 0;
+	int ret = txn_begin(st);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	ret = sub_insert(st, label, parent, kind, &id);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = key_insert(st, id, secret_hash, allowfrom, out_id);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = sub_load(st, id, out_sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	return txn_commit(st);
+fail:
+	txn_rollback(st);
+	return ret;
+}
+
+int store_sub_get(store_t *st, int64_t id, sub_rec_t *out_sub)
+{
+	return sub_load(st, id, out_sub);
+}
+
+int store_sub_find(store_t *st, const char *label, const char *parent, sub_rec_t *out_sub)
+{
+	sqlite3_stmt *s = stmt_get(st, S_SUB_FIND);
+	sqlite3_bind_text(s, 1, label, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, parent, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		return LC_ENOENT;
+	}
+	if (rc != SQLITE_ROW) {
+		return db_fail(st, "find subdomain");
+	}
+	return sub_load(st, id, out_sub);
+}
+
+int store_txt_add(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_sub)
+{
+	if (strlen(txt) > STORE_TXT_MAX) {
+		return LC_EINVAL;
+	}
+	int ret = txn_begin(st);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	ret = sub_load_live(st, sub_id, out_sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	/* A value sent again becomes the newest instead of a duplicate: a client that
+	 * retries must not push out the other value it still needs. */
+	sqlite3_stmt *s = stmt_get(st, S_TXT_DEL_VALUE);
+	sqlite3_bind_int64(s, 1, sub_id);
+	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
+	ret = exec_done(st, s, "delete duplicate value");
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	s = stmt_get(st, S_TXT_INSERT);
+	sqlite3_bind_int64(s, 1, sub_id);
+	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+	ret = exec_done(st, s, "insert value");
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	s = stmt_get(st, S_TXT_TRIM);
+	sqlite3_bind_int64(s, 1, sub_id);
+	sqlite3_bind_int(s, 2, STORE_TXT_KEEP);
+	ret = exec_done(st, s, "drop oldest value");
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = sub_bump(st, sub_id);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = sub_load(st, sub_id, out_sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	return txn_commit(st);
+fail:
+	txn_rollback(st);
+	return ret;
+}
+
+int store_txt_del(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_sub)
+{
+	int ret = txn_begin(st);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	ret = sub_load_live(st, sub_id, out_sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	sqlite3_stmt *s = stmt_get(st, S_TXT_DEL_VALUE);
+	sqlite3_bind_int64(s, 1, sub_id);
+	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
+	ret = exec_done(st, s, "delete value");
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = sub_bump(st, sub_id);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = sub_load(st, sub_id, out_sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	return txn_commit(st);
+fail:
+	txn_rollback(st);
+	return ret;
+}
+
+int store_sub_delete(store_t *st, int64_t sub_id, sub_rec_t *out_sub)
+{
+	int ret = txn_begin(st);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	ret = sub_load_live(st, sub_id, out_sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	sqlite3_stmt *s = stmt_get(st, S_KEY_REVOKE_SUB);
+	sqlite3_bind_int64(s, 1, sub_id);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	ret = exec_done(st, s, "revoke keys");
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	s = stmt_get(st, S_TXT_DEL_ALL);
+	sqlite3_bind_int64(s, 1, sub_id);
+	ret = exec_done(st, s, "delete values");
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	s = stmt_get(st, S_SUB_MARK_DELETED);
+	sqlite3_bind_int64(s, 1, sub_id);
+	ret = exec_done(st, s, "mark deleted");
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = sub_bump(st, sub_id);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = sub_load(st, sub_id, out_sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	return txn_commit(st);
+fail:
+	txn_rollback(st);
+	return ret;
+}
+
+int store_key_create(store_t *st, int64_t sub_id, const uint8_t secret_hash[32],
+		     const char *allowfrom, char out_id[STORE_KEY_ID_LEN + 1])
+{
+	sub_rec_t sub;
+	int ret = txn_begin(st);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	ret = sub_load_live(st, sub_id, &sub);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = key_insert(st, sub_id, secret_hash, allowfrom, out_id);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	return txn_commit(st);
+fail:
+	txn_rollback(st);
+	return ret;
+}
+
+int store_key_get(store_t *st, const char *id, key_rec_t *out_key)
+{
+	sqlite3_stmt *s = stmt_get(st, S_KEY_GET);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	int ret = LC_EOK;
+	if (rc == SQLITE_DONE) {
+		ret = LC_ENOENT;
+	} else if (rc != SQLITE_ROW) {
+		ret = db_fail(st, "read key");
+	} else if (key_from_row(s, out_key) != LC_EOK) {
+		ret = db_fail(st, "decode key");
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+int store_key_touch(store_t *st, const char *id, int64_t now)
+{
+	sqlite3_stmt *s = stmt_get(st, S_KEY_TOUCH);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, now);
+	return exec_done(st, s, "touch key");
+}
+
+int store_key_revoke(store_t *st, const char *id)
+{
+	sqlite3_stmt *s = stmt_get(st, S_KEY_REVOKE);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	int ret = exec_done(st, s, "revoke key");
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	return sqlite3_changes(st->db) == 0 ? LC_ENOENT : LC_EOK;
+}
+
+int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k, void *ctx),
+		      void *ctx)
+{
+	sqlite3_stmt *s = stmt_get(st, S_KEY_LIST);
+	sqlite3_bind_int64(s, 1, sub_id);
+	int rc;
+	int ret = LC_EOK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		key_rec_t k;
+		if (key_from_row(s, &k) != LC_EOK) {
+			ret = db_fail(st, "decode key");
+			break;
+		}
+		ret = cb(&k, ctx);
+		if (ret != 0) {
+			break;
+		}
+	}
+	if (ret == LC_EOK && rc != SQLITE_DONE) {
+		ret = db_fail(st, "list keys");
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, void *ctx),
+		  void *ctx, int64_t *out_max_seq)
+{
+	/* One query joins the values; rows of one subdomain are adjacent (ordered
+	 * by seq, which is unique per subdomain), so records are assembled in order. */
+	sqlite3_stmt *s = stmt_get(st, S_CHANGES);
+	sqlite3_bind_int64(s, 1, since_seq);
+	sub_rec_t cur;
+	bool have = false;
+	int rc;
+	int ret = LC_EOK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		if (!have || cur.id != id) {
+			if (have) {
+				ret = cb(&cur, ctx);
+				if (ret != 0) {
+					break;
+				}
+				*out_max_seq = cur.seq;
+			}
+			if (sub_from_row(s, &cur) != LC_EOK) {
+				ret = db_fail(st, "decode subdomain");
+				break;
+			}
+			have = true;
+		}
+		const unsigned char *v = sqlite3_column_text(s, 8);
+		if (v != NULL) {
+			sub_push_txt(&cur, (const char *)v);
+		}
+	}
+	if (ret == LC_EOK && rc != SQLITE_DONE) {
+		ret = db_fail(st, "read changes");
+	}
+	sqlite3_reset(s);
+	if (ret == LC_EOK && have) {
+		ret = cb(&cur, ctx);
+		if (ret == 0) {
+			*out_max_seq = cur.seq;
+		}
+	}
+	return ret;
+}
+
+int store_seq(store_t *st, int64_t *out_seq)
+{
+	sqlite3_stmt *s = stmt_get(st, S_SEQ_GET);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out_seq = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? LC_EOK : db_fail(st, "read sequence");
+}
+
+int store_check(store_t *st)
+{
+	sqlite3_stmt *s = stmt_get(st, S_INTEGRITY);
+	int rc = sqlite3_step(s);
+	bool good = rc == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL &&
+		    strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0;
+	sqlite3_reset(s);
+	if (!good) {
+		log_err("store: integrity check failed");
+		return LC_EDB;
+	}
+	return LC_EOK;
+}
