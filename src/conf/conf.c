@@ -750,7 +750,16 @@ int conf_set(conf_t *c, const char *key, const char *value, char *err, size_t er
 	if (strcmp(key, "data") == 0) {
 		return conf_replace_str(&c->data_dir, value);
 	}
-	set_err(err, err_len, "unknown setting \"%s\" (expected dns, http or data)", key);
+	if (strcmp(key, "log_level") == 0) {
+		why = value_parse_log_level(value, &c->log_level);
+		if (why != NULL) {
+			set_err(err, err_len, "bad log level \"%s\": %s", value, why);
+			return LC_EINVAL;
+		}
+		return LC_EOK;
+	}
+	set_err(err, err_len, "unknown setting \"%s\" (expected dns, http, data or log_level)",
+		key);
 	return LC_EINVAL;
 }
 

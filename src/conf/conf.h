@@ -85,8 +85,10 @@ int conf_load(const char *path, conf_t **out, char *err, size_t err_len);
 
 /**
  * Apply one command-line override after conf_load() (before the conf is used).
- * @param key "dns", "http", "data" (same meaning as the [server] keys dns_listen, http_listen, data_dir).
- * @return LC_EOK; LC_EINVAL for an unknown key or bad value (message in err).
+ * @param key "dns", "http", "data", "log_level" (same meaning as the [server] keys
+ *            dns_listen, http_listen, data_dir, log_level). Setting "http" also moves
+ *            server_url when the file did not set it.
+ * @return LC_EOK; LC_EINVAL for an unknown key or bad value (message in err); LC_ENOMEM.
  */
 int conf_set(conf_t *c, const char *key, const char *value, char *err, size_t err_len);
 

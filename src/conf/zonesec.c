@@ -8,6 +8,7 @@
 
 #include "conf/parse.h"
 #include "conf/value.h"
+#include "conf/zonesec.h"
 #include "util/error.h"
 
 /* ---- zones and records ---- */
@@ -139,10 +140,6 @@ static int parse_record(conf_parse_t *p, conf_zone_t *z, const char *value)
 	return record_add(p, z, owner, (uint32_t)ttl, type, rdata);
 }
 
-/*
- * Start a [parent NAME] or [zone NAME] section (called by the line reader,
- * so that a section with no keys still declares its zone).
- */
 int zonesec_begin(conf_parse_t *p, enum conf_section sec, char *name)
 {
 	char zname[CONF_NAME_MAX + 2];

@@ -147,7 +147,7 @@ static void test_all_sections(void)
 		       "server_url = https://api.example.net/\n"
 		       "default_parent = lh.example.net\n"
 		       "body_max = 4096\n"
-		       "trusted_proxies = 10.0.0.0/8, 192.0.2.1, 2001:db8::/32\n"
+		       "trusted_proxies = 10.1.2.3/8, 192.0.2.1, 2001:db8::/32\n"
 		       "reg_instant_per_hour = 3\n"
 		       "reg_instant_burst = 4\n"
 		       "reg_instant_per_week = 5\n"
@@ -193,7 +193,7 @@ static void test_all_sections(void)
 	is_int(c->body_max, 4096, "body_max");
 	is_int(c->trusted_proxy_cnt, 3, "three trusted proxies");
 	if (c->trusted_proxy_cnt == 3) {
-		is_str(c->trusted_proxies[0], "10.0.0.0/8", "proxy CIDR");
+		is_str(c->trusted_proxies[0], "10.0.0.0/8", "proxy CIDR (host bits cleared)");
 		is_str(c->trusted_proxies[1], "192.0.2.1/32", "bare address becomes /32");
 		is_str(c->trusted_proxies[2], "2001:db8::/32", "v6 CIDR");
 	}
@@ -306,6 +306,9 @@ static void test_conf_set(void)
 	is_int(conf_set(c, "dns", "localhost:53", err, sizeof(err)), LC_EINVAL, "bad --dns");
 	ok(strstr(err, "localhost:53") != NULL, "bad --dns message names the value (%s)", err);
 	is_int(conf_set(c, "http", "127.0.0.1:0", err, sizeof(err)), LC_EINVAL, "port 0 refused");
+	is_int(conf_set(c, "log_level", "DEBUG", err, sizeof(err)), LC_EOK, "conf_set log_level");
+	is_int(c->log_level, LOG_DEBUG, "log_level set");
+	is_int(conf_set(c, "log_level", "chatty", err, sizeof(err)), LC_EINVAL, "bad log_level");
 	is_int(conf_set(c, "color", "blue", err, sizeof(err)), LC_EINVAL, "unknown setting");
 	is_int(conf_set(c, "data", "", err, sizeof(err)), LC_EINVAL, "empty data dir");
 	conf_free(c);
