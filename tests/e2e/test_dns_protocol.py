@@ -9,7 +9,7 @@ import dns.rdataclass, dns.rdatatype, dns.tsig, dns.tsigkeyring, dns.update
 from harness import Daemon, Tap
 
 t = Tap()
-BIG = "\n".join('record = big TXT "%s"' % ("x%02d" % i * 20) for i in range(12))
+BIG = "\n".join('record = big TXT "%s"' % ("x%02d" % i * 20) for i in range(30))
 CONF = """
 [dns]
 tcp_idle_timeout_ms = 1000
@@ -54,7 +54,8 @@ with Daemon(CONF) as d:
     t.ok(r.edns == 0 and r.payload == 1232, "OPT echoed, advertising 1232")
     r = d.query("example.test.", "A")
     t.eq(r.edns, -1, "no OPT in the answer when the query had none")
-    q = dns.message.make_query("example.test.", "A", use_edns=1)
+    q = dns.message.make_query("example.test.", "A")
+    q.use_edns(1)
     r = d.send(q)
     t.eq(r.rcode(), dns.rcode.BADVERS, "EDNS version 1 -> BADVERS")
     t.eq(len(r.answer), 0, "BADVERS carries no answer")
@@ -72,7 +73,7 @@ with Daemon(CONF) as d:
     r = d.query("big.example.test.", "TXT", use_edns=0, payload=4096)
     t.ok(r.flags & dns.flags.TC, "UDP with EDNS: TC when > 1232")
     r = d.query("big.example.test.", "TXT", tcp=True)
-    t.ok(not (r.flags & dns.flags.TC) and len(r.answer[0]) == 12, "TCP: the full answer")
+    t.ok(not (r.flags & dns.flags.TC) and len(r.answer[0]) == 30, "TCP: the full answer")
 
     # Opcodes
     for op in (dns.opcode.NOTIFY, dns.opcode.UPDATE, dns.opcode.STATUS, 3, 6):
@@ -94,12 +95,11 @@ with Daemon(CONF) as d:
     rid, flags = struct.unpack("!HH", raw[:4])
     t.eq(flags & 0xF, dns.rcode.NOTAUTH, "TSIG with unknown key -> NOTAUTH")
     t.ok(raw.find(b"\x00\x11\x00\x00", len(raw) - 8) != -1, "TSIG error BADKEY (17) in the reply")
-    r = dns.message.from_wire(raw, keyring=None, ignore_trailing=True) if False else None
 
     # Classes, meta types
     r = d.query("example.test.", "A", rdclass="CH")
     t.eq(r.rcode(), dns.rcode.REFUSED, "class CH REFUSED")
-    r = d.query("example.test.", "AXFR", tcp=True) if False else d.send(dns.message.make_query("example.test.", "AXFR"), tcp=True)
+    r = d.send(dns.message.make_query("example.test.", "AXFR"), tcp=True)
     t.eq(r.rcode(), dns.rcode.REFUSED, "AXFR REFUSED (not offered yet)")
     r = d.query("example.test.", "ANY")
     t.eq(len(r.answer), 1, "ANY gets one RRset (RFC 8482)")
