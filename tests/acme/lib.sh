@@ -197,13 +197,14 @@ EOF
 	LC_ACME_DIRECTORY="https://127.0.0.1:$PEBBLE_PORT/dir"
 }
 
-# Start localcertd on loopback with a config file and $WORK/data, and wait
-# until both the HTTP API and DNS answer. Usage: lc_start_localcertd CONFIG
+# Start localcertd on loopback with $WORK/data (and a config file, if given),
+# and wait until both the HTTP API and DNS answer. Usage: lc_start_localcertd [CONFIG]
 lc_start_localcertd() {
-	local conf="$1"
+	local conf=()
+	[[ -n "${1:-}" ]] && conf=(--config "$1")
 	mkdir -p "$WORK/data"
-	echo "=== start: $LOCALCERTD --config $conf" >>"$WORK/localcertd.log"
-	"$LOCALCERTD" --config "$conf" --data "$WORK/data" \
+	echo "=== start: $LOCALCERTD ${conf[*]}" >>"$WORK/localcertd.log"
+	"$LOCALCERTD" "${conf[@]}" --data "$WORK/data" \
 		--dns "$LC_DNS" --http "127.0.0.1:$LC_HTTP_PORT" \
 		>>"$WORK/localcertd.log" 2>&1 </dev/null &
 	LC_PID=$!
