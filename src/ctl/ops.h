@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/* ops.h -- every data change (register, keys, challenge values): validate, store, publish */
+#ifndef LC_CTL_OPS_H
+#define LC_CTL_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "store/store.h"
+#include "util/cidr.h"
+
+/*
+ * The one place that changes data. The HTTP API, the web console and
+ * localcertctl call these functions and nothing else to write. Each operation
+ * runs under one process-wide writer mutex: validate, one store transaction,
+ * then (in the daemon) rebuild_sub() publishes the subdomain into the DNS
+ * index, so when an operation returns LC_EOK the change is already visible
+ * in DNS answers (SPEC 1, "An API update is visible ... as soon as the API
+ * has answered").
+ *
+ * Callers log the events (they know the client); ops logs only failures.
+ *
+ * Secrets: 32 random bytes, shown once as 43 characters of base64url,
+ * stored only as SHA-256 (see docs/api.md for why a fast hash is right).
+ */
+
+#define OPS_SECRET_LEN 43     /* base64url of 32 random bytes, unpadded */
+#define OPS_ALLOWFROM_MAX 16  /* CIDRs per key */
+#define OPS_ALLOWFROM_TEXT 1024 /* JSON text of an allowfrom list, NUL included */
+
+/** Credentials of a new key, in the shape ACME clients read (SPEC 2). Caller-owned. */
+typedef struct ops_creds {
+	char username[STORE_KEY_ID_LEN + 1];  /**< key id (UUID) */
+	char password[OPS_SECRET_LEN + 1];    /**< the secret; wipe with ops_creds_wipe() */
+	char fulldomain[STORE_NAME_MAX + 1];  /**< "<label>.<parent>" */
+	char subdomain[STORE_LABEL_MAX + 1];  /**< "<label>" */
+	char allowfrom[OPS_ALLOWFROM_TEXT];   /**< JSON array of CIDR strings ("[]" = anywhere) */
+	const char *server_url;               /**< borrowed from the conf */
+} ops_creds_t;
+
+/** What a client presents to use a key. All borrowed. */
+typedef struct ops_auth {
+	const char *key_id;  /**< "username": a UUID (any case) */
+	const char *secret;  /**< "password" */
+	const cidr_t *addr;  /**< the client's address (after trusted-proxy handling); NULL if unknown */
+} ops_auth_t;
+
+/**
+ * Start the operations module for the daemon: changes are published into the
+ * DNS index with rebuild_sub(). Call after rebuild_init().
+ * @param c  the configuration (borrowed; must outlive ops_cleanup()).
+ * @param st the daemon's store connection (borrowed; from now on only used under the writer mutex).
+ * @return LC_EOK; LC_EIO (no randomness).
+ */
+int ops_init(const conf_t *c, store_t *st);
+
+/**
+ * Start the module for a tool (localcertctl): changes go to the store only,
+ * and a running daemon picks them up through ops_poll() within about a second.
+ * Same parameters and returns as ops_init().
+ */
+int ops_init_offline(const conf_t *c, store_t *st);
+
+/**
+ * Publish changes that other processes committed to the store (localcertctl),
+ * via rebuild_poll(). The daemon calls this about once a second. No-op offline.
+ * @return LC_EOK; LC_EDB.
+ */
+int ops_poll(void);
+
+/** Forget the conf and store (does not free them). Safe to call twice. */
+void ops_cleanup(void);
+
+/**
+ * Why a chosen label cannot be registered under parent, in plain words, or
+ * NULL if it can: the label rules of SPEC 1 (a-z, 0-9, "-"; 1-63; no
+ * leading/trailing or double hyphen), the look-alike blocklist, the 253
+ * character limit of the full name, and the parent being a configured parent
+ * domain. Does not look at the store (a taken label is found on create).
+ * @return a static string, or NULL. Thread-safe.
+ */
+const char *ops_label_problem(const char *label, const char *parent);
+
+/**
+ * Register a subdomain with its first key, in one transaction.
+ * @param kind      SUB_INSTANT or SUB_DELEGATE (random UUIDv4 label), or SUB_NAMED.
+ * @param parent    a configured parent domain, or NULL for conf->default_parent.
+ * @param label     the label for SUB_NAMED (checked with ops_label_problem()); NULL otherwise.
+ * @param allow     CIDRs the key may be used from (none = anywhere); at most OPS_ALLOWFROM_MAX.
+ * @param out       the credentials, with the secret; wipe with ops_creds_wipe().
+ * @return LC_EOK; LC_EINVAL (bad label or too many CIDRs); LC_ENOENT (parent not served);
+ *         LC_EEXIST (label taken now or before); LC_EDB; LC_ENOMEM/LC_EIO (publishing or
+ *         randomness failed; for the daemon the data is stored and published by the next poll).
+ */
+int ops_register(sub_kind_t kind, const char *parent, const char *label, const cidr_t *allow,
+		 size_t allow_cnt, ops_creds_t *out);
+
+/**
+ * Find a live subdomain by its full name ("demo.localhostcert.test", any
+ * case, trailing dot allowed) under one of the configured parents.
+ * @return LC_EOK; LC_ENOENT; LC_EDB.
+ */
+int ops_sub_find(const char *fqdn, sub_rec_t *out_sub);
+
+/**
+ * Create another key for a live subdomain (at most STORE_KEYS_MAX live keys).
+ * @return LC_EOK; LC_ENOENT; LC_ELIMIT; LC_EINVAL (too many CIDRs); LC_EDB; LC_EIO.
+ */
+int ops_key_create(int64_t sub_id, const cidr_t *allow, size_t allow_cnt, ops_creds_t *out);
+
+/** Revoke a key by id (any case). @return LC_EOK; LC_ENOENT (unknown or already revoked); LC_EDB. */
+int ops_key_revoke(const char *key_id);
+
+/**
+ * Check a key: the secret matches (constant time; an unknown id costs the same
+ * hash and compare), the subdomain is live, and the client address is inside
+ * the key's allowfrom list. Records last_used.
+ * @param out_sub the key's subdomain.
+ * @return LC_EOK; LC_EAUTH (unknown key, wrong secret, deleted subdomain);
+ *         LC_EACCES (address outside allowfrom); LC_EDB.
+ */
+int ops_check(const ops_auth_t *a, sub_rec_t *out_sub);
+
+/**
+ * The acme-dns update: authenticate as ops_check(), check that subdomain
+ * names the key's subdomain (its label, or its full name), add txt as the
+ * newest challenge value (the oldest beyond STORE_TXT_KEEP is dropped) and
+ * publish it.
+ * @param subdomain label or full name, any case (syntax checked by the caller or here).
+ * @param txt       exactly 43 characters of base64url.
+ * @param out_sub   the subdomain after the change.
+ * @return LC_EOK; LC_EAUTH (as ops_check(), or the key is for another subdomain);
+ *         LC_EACCES; LC_EINVAL (bad subdomain or txt syntax); LC_EDB; LC_ENOMEM.
+ */
+int ops_update(const ops_auth_t *a, const char *subdomain, const char *txt, sub_rec_t *out_sub);
+
+/**
+ * Delete one challenge value (console). @return LC_EOK; LC_ENOENT; LC_EDB; LC_ENOMEM.
+ */
+int ops_txt_delete(int64_t sub_id, const char *txt, sub_rec_t *out_sub);
+
+/**
+ * Delete a subdomain: values dropped, keys revoked, the label never reissued.
+ * @return LC_EOK; LC_ENOENT; LC_EDB; LC_ENOMEM.
+ */
+int ops_sub_delete(int64_t sub_id, sub_rec_t *out_sub);
+
+/** Is the store reachable (a real read of the database)? @return LC_EOK; LC_EDB. */
+int ops_store_ping(void);
+
+/** Write "<label>.<parent>" of a subdomain. @return LC_EOK; LC_ESPACE (out too small). */
+int ops_fqdn(const sub_rec_t *s, char *out, size_t out_size);
+
+/** Wipe the secret in a credentials struct (OPENSSL_cleanse). Accepts NULL. */
+void ops_creds_wipe(ops_creds_t *c);
+
+#endif
