@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* request.h -- one HTTP request and its response, as the handlers see them (no libmicrohttpd) */
+#ifndef LC_HTTP_REQUEST_H
+#define LC_HTTP_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/cidr.h"
+
+struct http_api;
+
+/**
+ * A request that has been read completely. Everything is borrowed and valid
+ * only during the handler call.
+ */
+typedef struct http_req {
+	const struct http_api *api; /**< server-wide state (conf, throttles) */
+	const char *method;         /**< "GET", "POST", ... */
+	const char *path;           /**< normalised: no repeated or trailing slash */
+	const char *body;           /**< the body, NUL-terminated (may contain NULs); "" if none */
+	size_t body_len;
+	cidr_t client;              /**< the client: the TCP peer, or a trusted proxy's X-Forwarded-For */
+	char client_text[CIDR_TEXT_MAX]; /**< client as text, for logs */
+	void *conn;                 /**< opaque; for http_req_header()/http_req_query() */
+} http_req_t;
+
+/** What the handler answers. Fill with http_error() / jsonio_respond() or by hand. */
+typedef struct http_resp {
+	unsigned status;          /**< HTTP status; 0 means "not set" (becomes 500) */
+	char *body;               /**< owned (malloc); freed by the server after sending; NULL = empty */
+	size_t body_len;
+	unsigned retry_after_s;   /**< > 0 adds Retry-After (429) */
+	const char *allow;        /**< static string for the Allow header (405), or NULL */
+	bool close;               /**< send "Connection: close" */
+} http_resp_t;
+
+/** A request header (case-insensitive name), or NULL. The first one if repeated. Borrowed. */
+const char *http_req_header(const http_req_t *r, const char *name);
+
+/** A query-string argument, or NULL. Borrowed. */
+const char *http_req_query(const http_req_t *r, const char *name);
+
+#endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/* router.c -- path normalisation and the route table */
+#include <string.h>
+
+#include "http/api.h"
+#include "http/errors.h"
+#include "http/router.h"
+#include "util/error.h"
+
+typedef struct route {
+	const char *path;
+	const char *method; /* GET routes also answer HEAD */
+	http_handler_t handler;
+	const char *allow;  /* value of the Allow header for a 405 */
+} route_t;
+
+/* acme-dns calls, served below both "" and ACMEDNS_PREFIX. */
+static const route_t acmedns_routes[] = {
+	{ "/register", "POST", api_acmedns_register, "POST" },
+	{ "/update", "POST", api_acmedns_update, "POST" },
+	{ "/health", "GET", api_acmedns_health, "GET, HEAD" },
+};
+
+static const route_t v1_routes[] = {
+	{ "/api/v1/register", "POST", api_v1_register, "POST" },
+	{ "/api/v1/check", "GET", api_v1_check, "GET, HEAD" },
+	{ "/api/v1/health", "GET", api_v1_health, "GET, HEAD" },
+};
+
+#define ACMEDNS_PREFIX "/api/v1/acme-dns-compat"
+
+int router_normalise(const char *path, char *out, size_t out_size)
+{
+	size_t o = 0;
+	if (out_size < 2) {
+		return LC_ESPACE;
+	}
+	if (path[0] != '/') {
+		out[o++] = '/';
+	}
+	for (const char *p = path; *p; p++) {
+		if (*p == '/' && o > 0 && out[o - 1] == '/') {
+			continue;
+		}
+		if (o + 1 >= out_size) {
+			return LC_ESPACE;
+		}
+		out[o++] = *p;
+	}
+	if (o > 1 && out[o - 1] == '/') {
+		o--;
+	}
+	out[o] = '\0';
+	return LC_EOK;
+}
+
+static const route_t *find(const route_t *table, size_t cnt, const char *path)
+{
+	for (size_t i = 0; i < cnt; i++) {
+		if (strcmp(table[i].path, path) == 0) {
+			return &table[i];
+		}
+	}
+	return NULL;
+}
+
+void router_dispatch(const http_req_t *req, http_resp_t *resp)
+{
+	const char *path = req->path;
+	size_t plen = strlen(ACMEDNS_PREFIX);
+	const route_t *rt = NULL;
+	if (strncmp(path, ACMEDNS_PREFIX, plen) == 0 && path[plen] == '/') {
+		rt = find(acmedns_routes, sizeof(acmedns_routes) / sizeof(acmedns_routes[0]),
+			  path + plen);
+	} else {
+		rt = find(acmedns_routes, sizeof(acmedns_routes) / sizeof(acmedns_routes[0]), path);
+		if (rt == NULL) {
+			rt = find(v1_routes, sizeof(v1_routes) / sizeof(v1_routes[0]), path);
+		}
+	}
+	if (rt == NULL) {
+		http_error(resp, 404, "not_found", "there is nothing at this path");
+		return;
+	}
+	bool head_ok = strcmp(rt->method, "GET") == 0 && strcmp(req->method, "HEAD") == 0;
+	if (strcmp(rt->method, req->method) != 0 && !head_ok) {
+		http_error(resp, 405, "method_not_allowed", "this path does not take that method");
+		resp->allow = rt->allow;
+		return;
+	}
+	rt->handler(req, resp);
+}

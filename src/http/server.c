@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/* server.c -- libmicrohttpd setup, request body collection with a cap, dispatch, responses */
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/api.h"
+#include "http/auth.h"
+#include "http/errors.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "util/error.h"
+#include "util/hostport.h"
+#include "util/log.h"
+
+#define CONN_LIMIT 1024        /* open connections in all */
+#define CONN_PER_IP_LIMIT 64   /* open connections from one address */
+#define CONN_TIMEOUT_S 15      /* idle or slow clients are dropped */
+#define LISTEN_BACKLOG 128
+/*
+ * A body over body_max is answered 413, but only after it has been read (up
+ * to this much): answering early and closing with unread data makes the
+ * kernel send RST, and the client may then never see the 413.
+ */
+#define DRAIN_MAX (1024 * 1024)
+
+struct http_server {
+	struct MHD_Daemon *mhd;
+	http_api_t api;
+	int fd;
+};
+
+/* Per-request state: the connection-context pointer (STYLE 2.4 rule 8). */
+typedef struct conn_state {
+	char *body;
+	size_t len;      /* bytes kept */
+	size_t cap;
+	size_t seen;     /* bytes received, kept or not */
+	bool too_large;
+	bool answered;   /* a response was queued before the body was read */
+} conn_state_t;
+
+const char *http_req_header(const http_req_t *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_req_query(const http_req_t *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Keep the last X-Forwarded-For header: the one our trusted proxy appended. */
+static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	(void)kind;
+	if (strcasecmp(key, "X-Forwarded-For") == 0) {
+		*(const char **)cls = value;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn, const http_resp_t *r)
+{
+	struct MHD_Response *mr = MHD_create_response_from_buffer(
+		r->body_len, r->body != NULL ? r->body : (void *)"", MHD_RESPMEM_MUST_COPY);
+	if (mr == NULL) {
+		return MHD_NO;
+	}
+	if (r->body_len > 0) {
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	}
+	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	if (r->retry_after_s > 0) {
+		char v[16];
+		snprintf(v, sizeof(v), "%u", r->retry_after_s);
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, v);
+	}
+	if (r->allow != NULL) {
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, r->allow);
+	}
+	if (r->close) {
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
+	}
+	enum MHD_Result ret = MHD_queue_response(conn, r->status ? r->status : 500, mr);
+	MHD_destroy_response(mr);
+	return ret;
+}
+
+static enum MHD_Result send_too_large(struct MHD_Connection *conn, size_t body_max)
+{
+	http_resp_t r;
+	char msg[96];
+	memset(&r, 0, sizeof(r));
+	snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes", body_max);
+	http_error(&r, 413, "body_too_large", msg);
+	r.close = true;
+	enum MHD_Result ret = send_resp(conn, &r);
+	free(r.body);
+	return ret;
+}
+
+/* Append a chunk of body, up to body_max; beyond that only count it. */
+static void collect(conn_state_t *cs, const char *data, size_t len, size_t body_max)
+{
+	cs->seen += len;
+	if (cs->too_large || cs->len + len > body_max) {
+		cs->too_large = true;
+		free(cs->body);
+		cs->body = NULL;
+		cs->len = cs->cap = 0;
+		return;
+	}
+	if (cs->len + len + 1 > cs->cap) {
+		size_t cap = cs->cap ? cs->cap : 1024;
+		while (cap < cs->len + len + 1) {
+			cap *= 2;
+		}
+		if (cap > body_max + 1) {
+			cap = body_max + 1;
+		}
+		char *b = realloc(cs->body, cap);
+		if (b == NULL) {
+			/* Out of memory for one body: treat it as unprocessable. */
+			cs->too_large = true;
+			return;
+		}
+		cs->body = b;
+		cs->cap = cap;
+	}
+	memcpy(cs->body + cs->len, data, len);
+	cs->len += len;
+	cs->body[cs->len] = '\0';
+}
+
+/* The whole request is in: work out the client, route, answer. */
+static enum MHD_Result handle(http_server_t *h, struct MHD_Connection *conn, const char *url,
+			      const char *method, conn_state_t *cs)
+{
+	char path[ROUTER_PATH_MAX];
+	http_req_t req;
+	http_resp_t resp;
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.api = &h->api;
+	req.method = method;
+	req.path = path;
+	req.body = cs->body != NULL ? cs->body : "";
+	req.body_len = cs->len;
+	req.conn = conn;
+
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	cidr_t peer;
+	if (ci == NULL || cidr_from_sockaddr(ci->client_addr, &peer) != LC_EOK) {
+		return MHD_NO;
+	}
+	const char *xff = NULL;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, last_xff, &xff);
+	auth_client_addr(&peer, xff, h->api.trusted, h->api.trusted_cnt, &req.client);
+	cidr_format(&req.client, true, req.client_text, sizeof(req.client_text));
+
+	if (router_normalise(url, path, sizeof(path)) != LC_EOK) {
+		http_error(&resp, 404, "not_found", "there is nothing at this path");
+	} else {
+		router_dispatch(&req, &resp);
+	}
+	enum MHD_Result ret = send_resp(conn, &resp);
+	free(resp.body);
+	return ret;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+				 const char *method, const char *version, const char *upload_data,
+				 size_t *upload_data_size, void **con_cls)
+{
+	(void)version;
+	http_server_t *h = cls;
+	conn_state_t *cs = *con_cls;
+	size_t body_max = h->api.conf->body_max;
+
+	if (cs == NULL) {
+		/* First call: headers only. */
+		cs = calloc(1, sizeof(*cs));
+		if (cs == NULL) {
+			return MHD_NO;
+		}
+		*con_cls = cs;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > DRAIN_MAX) {
+			cs->answered = true;
+			return send_too_large(conn, body_max);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!cs->answered) {
+			collect(cs, upload_data, *upload_data_size, body_max);
+		}
+		*upload_data_size = 0;
+		/* A chunked body that keeps coming is cut off. */
+		return cs->seen > DRAIN_MAX ? MHD_NO : MHD_YES;
+	}
+	if (cs->answered) {
+		return MHD_YES;
+	}
+	if (cs->too_large) {
+		return send_too_large(conn, body_max);
+	}
+	return handle(h, conn, url, method, cs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	conn_state_t *cs = *con_cls;
+	if (cs != NULL) {
+		free(cs->body);
+		free(cs);
+		*con_cls = NULL;
+	}
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char line[512];
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_ratelimited(LOG_DEBUG, "http: libmicrohttpd: %s", line);
+}
+
+/* Create, bind and listen: done here rather than by libmicrohttpd so a failure
+ * can be reported with its cause ("Address already in use"). */
+static int listen_on(const char *text, int *out_fd, char *err, size_t err_len)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (text == NULL || hostport_parse(text, &ss, &len) != LC_EOK) {
+		snprintf(err, err_len, "http_listen: \"%s\" is not ADDR:PORT or [V6]:PORT",
+			 text ? text : "");
+		return LC_EINVAL;
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, err_len, "http socket: %s", strerror(errno));
+		return LC_EIO;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6) {
+		/* "[::]:port" takes IPv4 clients too, as ::ffff:a.b.c.d (matched as IPv4). */
+		int zero = 0;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
+		snprintf(err, err_len, "http bind %s: %s", text, strerror(errno));
+		close(fd);
+		return LC_EIO;
+	}
+	*out_fd = fd;
+	return LC_EOK;
+}
+
+int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *err,
+		      size_t err_len)
+{
+	(void)st; /* every store access goes through ctl/ops, which owns the writer mutex */
+	http_server_t *h = calloc(1, sizeof(*h));
+	if (h == NULL) {
+		snprintf(err, err_len, "out of memory");
+		return LC_ENOMEM;
+	}
+	h->fd = -1;
+	int ret = http_api_init(&h->api, c, err, err_len);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	ret = listen_on(c->http_listen, &h->fd, err, err_len);
+	if (ret != LC_EOK) {
+		goto fail;
+	}
+	unsigned threads = c->http_threads > 0 ? c->http_threads : 1;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	if (c->http_listen[0] == '[') {
+		flags |= MHD_USE_IPv6;
+	}
+	h->mhd = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP_LIMIT,
+		MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h, MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		snprintf(err, err_len, "could not start the HTTP server on %s", c->http_listen);
+		ret = LC_EIO;
+		goto fail;
+	}
+	log_info("http: API listening on %s (%u threads)", c->http_listen, threads);
+	*out = h;
+	return LC_EOK;
+fail:
+	if (h->fd >= 0) {
+		close(h->fd);
+	}
+	http_api_cleanup(&h->api);
+	free(h);
+	return ret;
+}
+
+void http_server_stop(http_server_t *h)
+{
+	if (h == NULL) {
+		return;
+	}
+	/* Stop accepting first; MHD_stop_daemon then waits for running requests. */
+	MHD_socket fd = MHD_quiesce_daemon(h->mhd);
+	MHD_stop_daemon(h->mhd);
+	if (fd != MHD_INVALID_SOCKET) {
+		close(fd);
+	}
+	http_api_cleanup(&h->api);
+	free(h);
+}
