@@ -41,7 +41,7 @@ lc_netns() {
 	local self="$1"
 	shift
 	if [[ -n "${LC_IN_NETNS:-}" ]]; then
-		ip link set lo up 2>/dev/null || true
+		ip link set lo up || lc_die "cannot bring up lo in the network namespace (iproute2 missing?)"
 		return 0
 	fi
 	[[ -x "$LOCALCERTD" ]] || lc_die "no daemon at $LOCALCERTD (run make first)"
