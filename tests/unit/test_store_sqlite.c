@@ -51,7 +51,7 @@ int main(void)
 	}
 	char data[256];
 	snprintf(data, sizeof(data), "%s/nested/data", dir);
-	log_set_level(LOG_ERR);
+	log_set_level(LOG_ERR - 1); /* the failures below are expected; keep prove output clean */
 
 	store_t *st = NULL;
 	is_int(store_open(data, &st), LC_EOK, "open creates nested dirs and schema");
