@@ -124,8 +124,11 @@ class Daemon:
             sys.stderr.write("kept %s\n" % self.tmp)
 
     # ---- DNS ----
-    def query(self, name, rdtype="A", tcp=False, use_edns=None, payload=1232, want_dnssec=False, timeout=2, **kw):
-        q = dns.message.make_query(name, rdtype, use_edns=use_edns, payload=payload, want_dnssec=want_dnssec, **kw)
+    def query(self, name, rdtype="A", tcp=False, use_edns=None, payload=None, timeout=2, **kw):
+        """Without use_edns the query carries no OPT record (as pebble sends them)."""
+        if use_edns is not None:
+            kw["payload"] = payload or 1232
+        q = dns.message.make_query(name, rdtype, use_edns=use_edns, **kw)
         return self.send(q, tcp=tcp, timeout=timeout)
 
     def send(self, q, tcp=False, timeout=2):

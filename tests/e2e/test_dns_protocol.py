@@ -79,8 +79,8 @@ with Daemon(CONF) as d:
     for op in (dns.opcode.NOTIFY, dns.opcode.UPDATE, dns.opcode.STATUS, 3, 6):
         q = dns.message.make_query("example.test.", "SOA")
         q.set_opcode(op)
-        r = dns.message.from_wire(d.raw_udp(q.to_wire()))
-        t.eq(r.rcode(), dns.rcode.NOTIMP, "opcode %d -> NOTIMP" % op)
+        raw = d.raw_udp(q.to_wire())
+        t.eq(raw[3] & 0xF if raw else None, dns.rcode.NOTIMP, "opcode %d -> NOTIMP" % op)
     u = dns.update.UpdateMessage("example.test.")
     u.add("x", 60, "TXT", '"a"')
     r = dns.query.tcp(u, "127.0.0.1", port=d.dns_port, timeout=2)
