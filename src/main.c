@@ -236,6 +236,11 @@ int main(int argc, char **argv)
 	}
 	/* The zone index comes first: ops publishes changes into it (ctl/ops.h). */
 	ret = rebuild_init(c, st);
+	if (ret == LC_EINVAL) {
+		/* A static record the zone builder refused; it logged which one. */
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (ret != LC_EOK) {
 		log_err("cannot build the DNS zones: %s", lc_strerror(ret));
 		goto out;

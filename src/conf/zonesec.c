@@ -9,7 +9,10 @@
 #include "conf/parse.h"
 #include "conf/value.h"
 #include "conf/zonesec.h"
+#include "dns/rdata.h"
 #include "util/error.h"
+
+#define RDATA_WIRE_MAX 65535 /* rdata_from_text() wants this much room for TXT */
 
 /* ---- zones and records ---- */
 
@@ -73,9 +76,63 @@ static bool name_in_zone(const char *name, const char *zone)
 }
 
 /*
+ * Parse the rdata the way ctl/rebuild.c will when it builds the zone, so a
+ * typo is reported with its file and line instead of failing the startup
+ * later with less context.
+ */
+static int check_rdata(conf_parse_t *p, const char *type, const char *rdata)
+{
+	size_t len = 0;
+	uint8_t *wire = malloc(RDATA_WIRE_MAX);
+	if (wire == NULL) {
+		return conf_fail_nomem(p);
+	}
+	int ret = rdata_from_text(rrtype_from_text(type), rdata, wire, RDATA_WIRE_MAX, &len);
+	free(wire);
+	if (ret == LC_ERANGE) {
+		return conf_fail(p, p->line, "%s data \"%s\" is too long", type, rdata);
+	}
+	if (ret != LC_EOK) {
+		return conf_fail(p, p->line, "bad %s data \"%s\"%s", type, rdata,
+				 strcmp(type, "TXT") == 0 ? " (quote strings: \"text\")" : "");
+	}
+	return LC_EOK;
+}
+
+/*
+ * The two placement rules the zone builder enforces: a CNAME owns its name
+ * alone (RFC 1034 3.6.2; the apex always has SOA and NS), and static zones do
+ * not delegate, so NS records sit at the apex only.
+ */
+static int check_placement(conf_parse_t *p, const conf_zone_t *z, const char *owner,
+			   const char *type)
+{
+	bool is_cname = strcmp(type, "CNAME") == 0;
+	bool at_apex = strcmp(owner, z->name) == 0;
+
+	if (strcmp(type, "NS") == 0 && !at_apex) {
+		return conf_fail(p, p->line,
+				 "NS record at %s: NS records are allowed only at the zone apex", owner);
+	}
+	if (is_cname && at_apex) {
+		return conf_fail(p, p->line, "CNAME at the zone apex %s (it has SOA and NS records)",
+				 owner);
+	}
+	for (size_t i = 0; i < z->record_cnt; i++) {
+		const conf_record_t *r = &z->records[i];
+		if (strcmp(r->owner, owner) == 0 && (is_cname || strcmp(r->type, "CNAME") == 0)) {
+			return conf_fail(p, p->line,
+					 "%s at %s beside other records: a CNAME must be alone at its name",
+					 type, owner);
+		}
+	}
+	return LC_EOK;
+}
+
+/*
  * "OWNER [TTL] [IN] TYPE RDATA". OWNER is "@" (the apex), relative to the
  * zone ("ns1", "_acme-challenge.app") or absolute with a trailing dot. The
- * rdata is kept as written; the DNS side parses it (ctl/rebuild.c).
+ * rdata is kept as written, once it parses; names in it are absolute.
  */
 static int parse_record(conf_parse_t *p, conf_zone_t *z, const char *value)
 {
@@ -136,6 +193,9 @@ static int parse_record(conf_parse_t *p, conf_zone_t *z, const char *value)
 	if (!name_in_zone(owner, z->name)) {
 		return conf_fail(p, p->line, "record owner \"%s\" is outside zone %s", tok_owner,
 			    z->name);
+	}
+	if (check_rdata(p, type, rdata) != LC_EOK || check_placement(p, z, owner, type) != LC_EOK) {
+		return p->ret;
 	}
 	return record_add(p, z, owner, (uint32_t)ttl, type, rdata);
 }

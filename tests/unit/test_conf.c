@@ -278,14 +278,15 @@ static void test_derived(void)
 	   "BOM, CRLF, case-insensitive keys; server_url follows http_listen");
 	conf_free(c);
 
-	/* A long TXT record (a 2048-bit DKIM key) fits on one line. */
+	/* A long TXT record (a 2048-bit DKIM key, as several strings) fits on one line. */
 	char big[2048];
-	char line[1024];
-	memset(line, 'A', 600);
-	line[600] = '\0';
-	snprintf(big, sizeof(big), "[zone k.test]\nrecord = s._domainkey TXT \"%s\"\n", line);
+	char line[256];
+	memset(line, 'A', 200);
+	line[200] = '\0';
+	snprintf(big, sizeof(big), "[zone k.test]\nrecord = s._domainkey TXT \"%s\" \"%s\" \"%s\"\n",
+		 line, line, line);
 	ret = load(big, &c, err, sizeof(err));
-	ok(ret == LC_EOK && c && strlen(c->zones[2].records[0].rdata) == 602,
+	ok(ret == LC_EOK && c && strlen(c->zones[2].records[0].rdata) == 3 * 202 + 2,
 	   "a 600-character TXT record is kept whole");
 	conf_free(c);
 }
@@ -403,6 +404,20 @@ static void test_errors(void)
 		   "record owner \"bad!name\": invalid character", "bad owner characters");
 	expect_err("[zone s.test]\nrecord = a.*.b A 192.0.2.1\n", 2, "invalid character",
 		   "wildcard not leftmost");
+	expect_err("[zone s.test]\nrecord = www A 300.1.2.3\n", 2, "bad A data \"300.1.2.3\"",
+		   "bad A rdata");
+	expect_err("[zone s.test]\nrecord = www AAAA 192.0.2.1\n", 2, "bad AAAA data",
+		   "IPv4 address in AAAA");
+	expect_err("[zone s.test]\nrecord = @ MX mail.s.test.\n", 2, "bad MX data", "MX without preference");
+	expect_err("[zone s.test]\nrecord = x TXT \"unterminated\n", 2, "bad TXT data", "bad TXT quoting");
+	expect_err("[zone s.test]\nrecord = sub NS ns1.other.test.\n", 2,
+		   "NS records are allowed only at the zone apex", "NS below the apex");
+	expect_err("[zone s.test]\nrecord = @ CNAME other.test.\n", 2, "CNAME at the zone apex",
+		   "CNAME at the apex");
+	expect_err("[zone s.test]\nrecord = www A 192.0.2.1\nrecord = www CNAME other.test.\n", 3,
+		   "CNAME at www.s.test beside other records", "CNAME beside an A");
+	expect_err("[zone s.test]\nrecord = www CNAME other.test.\nrecord = WWW TXT \"x\"\n", 3,
+		   "TXT at www.s.test beside other records", "TXT beside a CNAME");
 	char big[6000];
 	memset(big, 0, sizeof(big));
 	strcpy(big, "[zone s.test]\nrecord = x TXT \"");
