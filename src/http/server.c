@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,10 +70,29 @@ static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *
 	return MHD_YES;
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *conn, const http_resp_t *r)
+/* Free a response body after sending, wiping it first: it may hold a new key's secret. */
+static void wipe_free(void *p)
 {
-	struct MHD_Response *mr = MHD_create_response_from_buffer(
-		r->body_len, r->body != NULL ? r->body : (void *)"", MHD_RESPMEM_MUST_COPY);
+	if (p != NULL) {
+		OPENSSL_cleanse(p, strlen(p));
+		free(p);
+	}
+}
+
+/* Queue a response. Takes r->body (a NUL-terminated text) and sets it to NULL. */
+static enum MHD_Result send_resp(struct MHD_Connection *conn, http_resp_t *r)
+{
+	struct MHD_Response *mr;
+	if (r->body != NULL) {
+		mr = MHD_create_response_from_buffer_with_free_callback(r->body_len, r->body,
+									 wipe_free);
+		if (mr == NULL) {
+			wipe_free(r->body);
+		}
+		r->body = NULL;
+	} else {
+		mr = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
 	if (mr == NULL) {
 		return MHD_NO;
 	}
@@ -105,9 +125,7 @@ static enum MHD_Result send_too_large(struct MHD_Connection *conn, size_t body_m
 	snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes", body_max);
 	http_error(&r, 413, "body_too_large", msg);
 	r.close = true;
-	enum MHD_Result ret = send_resp(conn, &r);
-	free(r.body);
-	return ret;
+	return send_resp(conn, &r);
 }
 
 /* Append a chunk of body, up to body_max; beyond that only count it. */
@@ -175,9 +193,7 @@ static enum MHD_Result handle(http_server_t *h, struct MHD_Connection *conn, con
 	} else {
 		router_dispatch(&req, &resp);
 	}
-	enum MHD_Result ret = send_resp(conn, &resp);
-	free(resp.body);
-	return ret;
+	return send_resp(conn, &resp);
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
