@@ -688,8 +688,15 @@ int conf_load(const char *path, conf_t **out, char *err, size_t err_len)
 			ini_max_line = CONF_LINE_MAX;
 		}
 		int rc = ini_parse_stream(read_line, &p, handle, &p);
+		bool io_error = ferror(p.f) != 0; /* e.g. EISDIR: fopen() accepts a directory */
+		int io_errno = errno;
 		fclose(p.f);
 		p.f = NULL;
+		if (io_error) {
+			set_err(err, err_len, "cannot read config file %s: %s", path, strerror(io_errno));
+			p.ret = LC_EIO;
+			goto fail;
+		}
 		/*
 		 * inih returns the first line it could not parse or whose handler
 		 * failed. An earlier line than our own first error is a line inih

@@ -80,6 +80,7 @@ typedef struct conf {
  * @param out     set to a new conf_t on success; free with conf_free().
  * @param err     buffer for a one-line message naming the file, line and problem.
  * @return LC_EOK; LC_EMALF (syntax/unknown key/bad value, message in err); LC_EIO (unreadable file).
+ * Call from one thread at a time (it sets libinih's line-length limit, a global).
  */
 int conf_load(const char *path, conf_t **out, char *err, size_t err_len);
 

@@ -335,6 +335,10 @@ static void test_errors(void)
 	ok(c == NULL && strstr(err, "/nonexistent/localcert.ini") && strstr(err, "No such file"),
 	   "missing file: message names the file (%s)", err);
 
+	c = (conf_t *)1;
+	is_int(conf_load("/tmp", &c, err, sizeof(err)), LC_EIO, "a directory: LC_EIO");
+	ok(c == NULL && strstr(err, "/tmp") != NULL, "a directory: message names it (%s)", err);
+
 	expect_err("[server]\nbogus = 1\n", 2, "unknown key \"bogus\" in [server]", "unknown key");
 	expect_err("\n[servers]\n", 2, "unknown section [servers]", "unknown section");
 	expect_err("dns_listen = 127.0.0.1:53\n", 1, "before any [section]", "key before section");
