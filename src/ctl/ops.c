@@ -324,17 +324,10 @@ out:
 
 int ops_sub_find(const char *fqdn, sub_rec_t *out_sub)
 {
-	char name[STORE_NAME_MAX + 2];
-	size_t len = strlen(fqdn);
-	if (len > 0 && fqdn[len - 1] == '.') {
-		len--;
-	}
-	if (len == 0 || len > STORE_NAME_MAX) {
+	char name[STORE_NAME_MAX + 1];
+	if (!validate_canonical_name(fqdn, name, sizeof(name))) {
 		return LC_ENOENT;
 	}
-	memcpy(name, fqdn, len);
-	name[len] = '\0';
-	validate_lower(name);
 	const char *dot = strchr(name, '.');
 	if (dot == NULL) {
 		return LC_ENOENT;
@@ -479,17 +472,10 @@ int ops_check(const ops_auth_t *a, sub_rec_t *out_sub)
 /* Does the client's "subdomain" field name this subdomain (label or full name)? */
 static bool names_sub(const char *given, const sub_rec_t *s)
 {
-	char name[STORE_NAME_MAX + 2];
-	size_t len = strlen(given);
-	if (len > 0 && given[len - 1] == '.') {
-		len--;
-	}
-	if (len == 0 || len > STORE_NAME_MAX) {
+	char name[STORE_NAME_MAX + 1];
+	if (!validate_canonical_name(given, name, sizeof(name))) {
 		return false;
 	}
-	memcpy(name, given, len);
-	name[len] = '\0';
-	validate_lower(name);
 	if (strcmp(name, s->label) == 0) {
 		return true;
 	}

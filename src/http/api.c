@@ -114,10 +114,8 @@ bool api_throttled(const http_req_t *req, throttle_t *t, bool take, http_resp_t 
 	return true;
 }
 
-bool api_allowfrom(const json_t *obj, const http_req_t *req, cidr_t *out, size_t *out_cnt,
-		   http_resp_t *resp)
+bool api_allowfrom(const json_t *obj, cidr_t *out, size_t *out_cnt, http_resp_t *resp)
 {
-	(void)req;
 	*out_cnt = 0;
 	json_t *arr = jsonio_get(obj, "allowfrom");
 	if (arr == NULL || json_is_null(arr)) {

@@ -50,8 +50,7 @@ bool api_throttled(const http_req_t *req, throttle_t *t, bool take, http_resp_t 
  * On failure answers 400 invalid_allowfrom_cidr and returns false.
  * @param out capacity OPS_ALLOWFROM_MAX.
  */
-bool api_allowfrom(const json_t *obj, const http_req_t *req, cidr_t *out, size_t *out_cnt,
-		   http_resp_t *resp);
+bool api_allowfrom(const json_t *obj, cidr_t *out, size_t *out_cnt, http_resp_t *resp);
 
 /**
  * Answer a failed key check: count it against the client (throttle), log one

@@ -30,7 +30,7 @@ void api_acmedns_register(const http_req_t *req, http_resp_t *resp)
 		http_error_lc(resp, ret, "register");
 		return;
 	}
-	if (!api_allowfrom(body, req, allow, &allow_cnt, resp)) {
+	if (!api_allowfrom(body, allow, &allow_cnt, resp)) {
 		goto out;
 	}
 	if (api_throttled(req, req->api->reg_delegate, true, resp)) {
@@ -52,18 +52,8 @@ out:
 /* Is s a subdomain as clients send it: a label, or a full name (trailing dot allowed)? */
 static bool subdomain_syntax_ok(const char *s)
 {
-	char name[VALIDATE_NAME_MAX + 2];
-	size_t len = strlen(s);
-	if (len > 0 && s[len - 1] == '.') {
-		len--;
-	}
-	if (len == 0 || len > VALIDATE_NAME_MAX) {
-		return false;
-	}
-	memcpy(name, s, len);
-	name[len] = '\0';
-	validate_lower(name);
-	return validate_name(name);
+	char name[VALIDATE_NAME_MAX + 1];
+	return validate_canonical_name(s, name, sizeof(name)) && validate_name(name);
 }
 
 /*

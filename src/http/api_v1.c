@@ -111,7 +111,7 @@ void api_v1_register(const http_req_t *req, http_resp_t *resp)
 		if (f != NULL) {
 			snprintf(format, sizeof(format), "%s", f);
 		}
-		if (!api_allowfrom(body, req, allow, &allow_cnt, resp)) {
+		if (!api_allowfrom(body, allow, &allow_cnt, resp)) {
 			goto out;
 		}
 	}

@@ -159,9 +159,6 @@ bool throttle_take(throttle_t *t, const cidr_t *client, double now, unsigned *ou
 		if (bw > wait) {
 			wait = bw;
 		}
-		if (wait <= 0) {
-			wait = 1;
-		}
 	}
 	bool allowed = wait <= 0;
 	if (allowed) {

@@ -218,25 +218,19 @@ static int cmd_create(const conf_t *c, const char *label_arg, const char *parent
 		      const char *allow_text)
 {
 	char label[STORE_LABEL_MAX + 2];
-	char parent[STORE_NAME_MAX + 2];
+	char parent[STORE_NAME_MAX + 1];
 	cidr_t allow[OPS_ALLOWFROM_MAX];
 	size_t allow_cnt = 0;
 	if (strlen(label_arg) >= sizeof(label)) {
 		fprintf(stderr, "localcertctl: create: the label is longer than 63 characters\n");
 		return EXIT_FAILED;
 	}
-	const char *p = parent_arg != NULL ? parent_arg : c->default_parent;
-	if (p == NULL || strlen(p) >= sizeof(parent)) {
-		fprintf(stderr, "localcertctl: create: no parent domain (use --parent NAME)\n");
-		return EXIT_USAGE;
-	}
 	snprintf(label, sizeof(label), "%s", label_arg);
-	snprintf(parent, sizeof(parent), "%s", p);
 	validate_lower(label);
-	validate_lower(parent);
-	size_t plen = strlen(parent);
-	if (plen > 0 && parent[plen - 1] == '.') {
-		parent[plen - 1] = '\0';
+	const char *p = parent_arg != NULL ? parent_arg : c->default_parent;
+	if (p == NULL || !validate_canonical_name(p, parent, sizeof(parent))) {
+		fprintf(stderr, "localcertctl: create: no usable parent domain (use --parent NAME)\n");
+		return EXIT_USAGE;
 	}
 	if (!parse_allowfrom(allow_text, allow, &allow_cnt)) {
 		return EXIT_USAGE;

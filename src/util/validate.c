@@ -90,6 +90,21 @@ bool validate_uuid(const char *s)
 	return true;
 }
 
+bool validate_canonical_name(const char *in, char *out, size_t out_size)
+{
+	size_t len = strlen(in);
+	if (len > 0 && in[len - 1] == '.') {
+		len--;
+	}
+	if (len == 0 || len >= out_size) {
+		return false;
+	}
+	memcpy(out, in, len);
+	out[len] = '\0';
+	validate_lower(out);
+	return true;
+}
+
 char *validate_lower(char *s)
 {
 	for (char *p = s; *p; p++) {

@@ -34,4 +34,12 @@ bool validate_uuid(const char *s);
 /** Lowercase an ASCII string in place; returns s. */
 char *validate_lower(char *s);
 
+/**
+ * Copy a domain name as users type it into canonical form: lowercase, one
+ * trailing dot removed. Does not check the syntax (use validate_name()).
+ * @param out_size at least VALIDATE_NAME_MAX + 1 for any valid name.
+ * @return true; false if the result is empty or does not fit.
+ */
+bool validate_canonical_name(const char *in, char *out, size_t out_size);
+
 #endif

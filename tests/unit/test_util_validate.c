@@ -56,6 +56,14 @@ int main(void)
 
 	char s[] = "MiXeD-Case";
 	is_str(validate_lower(s), "mixed-case", "lower");
+	char canon[8];
+	ok(validate_canonical_name("Demo.TEST.", canon, sizeof(canon)), "canonical name");
+	is_str(canon, "demo.test", "lowercase, trailing dot removed");
+	ok(!validate_canonical_name(".", canon, sizeof(canon)), "only a dot: empty");
+	ok(!validate_canonical_name("", canon, sizeof(canon)), "empty");
+	ok(!validate_canonical_name("demo.test1", canon, sizeof(canon)), "does not fit");
+	ok(validate_canonical_name("abc..", canon, sizeof(canon)), "one dot removed only");
+	is_str(canon, "abc.", "second dot kept (validate_name refuses it)");
 
 	char u1[RAND_UUID_LEN + 1], u2[RAND_UUID_LEN + 1];
 	is_int(rand_uuid4(u1), LC_EOK, "uuid4");
