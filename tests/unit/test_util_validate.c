@@ -56,7 +56,7 @@ int main(void)
 
 	char s[] = "MiXeD-Case";
 	is_str(validate_lower(s), "mixed-case", "lower");
-	char canon[8];
+	char canon[10];
 	ok(validate_canonical_name("Demo.TEST.", canon, sizeof(canon)), "canonical name");
 	is_str(canon, "demo.test", "lowercase, trailing dot removed");
 	ok(!validate_canonical_name(".", canon, sizeof(canon)), "only a dot: empty");
