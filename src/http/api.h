@@ -63,11 +63,17 @@ void api_auth_failed(const http_req_t *req, int code, const char *what, const ch
 /** The request handlers. Each fills resp; none fails. */
 typedef void (*http_handler_t)(const http_req_t *req, http_resp_t *resp);
 
+/** acme-dns POST register: a delegate subdomain and its first key (201 credentials). */
 void api_acmedns_register(const http_req_t *req, http_resp_t *resp);
+/** acme-dns POST update: set a challenge value with a key (200 {"txt"}); see docs/api.md. */
 void api_acmedns_update(const http_req_t *req, http_resp_t *resp);
+/** acme-dns GET health: 200 with an empty body. */
 void api_acmedns_health(const http_req_t *req, http_resp_t *resp);
+/** POST /api/v1/register: an instant subdomain and its first key; output_format=lego. */
 void api_v1_register(const http_req_t *req, http_resp_t *resp);
+/** GET /api/v1/check: 200 {"status":"ok","domain"} when the key works from this client. */
 void api_v1_check(const http_req_t *req, http_resp_t *resp);
+/** GET /api/v1/health: store read + SOA probe of our DNS listener; 200 or 503. */
 void api_v1_health(const http_req_t *req, http_resp_t *resp);
 
 #endif
