@@ -13,7 +13,12 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfor
 ifeq ($(CI),true)
 WARN    += -Werror
 endif
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+CC      := clang
+BUILD   := build-fuzz
+CFLAGS  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=fuzzer,address,undefined
+else ifeq ($(SAN),1)
 BUILD   := build-san
 CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -39,7 +44,10 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check test test-unit test-e2e test-acme demo san deps deps-build clean
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+
+.PHONY: all run check fuzz fuzz-check test test-unit test-e2e test-acme demo san deps deps-build clean
 all: $(BUILD)/localcertd $(BUILD)/localcertctl
 
 $(BUILD)/%.o: %.c
@@ -60,6 +68,29 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/liblocalcert.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# libFuzzer drivers (clang); `make fuzz FUZZ_SECONDS=N` runs each for N seconds on its corpus.
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/liblocalcert.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The same drivers without libFuzzer, replaying the committed corpora (gcc + ASan/UBSan).
+$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/standalone.o $(BUILD)/liblocalcert.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_TARGETS:%=build-fuzz/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			build-fuzz/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-check:
+	@$(MAKE) --no-print-directory SAN=1 $(FUZZ_TARGETS:%=build-san/fuzz/replay_%)
+	@for t in $(FUZZ_TARGETS); do \
+		ASAN_OPTIONS=detect_leaks=1 build-san/fuzz/replay_$$t fuzz/corpus/$$t || exit 1; \
+	done
+
 deps:
 	@bash scripts/deps.sh test
 deps-build:
@@ -79,7 +110,7 @@ test-e2e: all
 test-acme: all
 	LOCALCERTD=$(abspath $(BUILD)/localcertd) bash tests/acme/run-all.sh
 
-test: test-unit test-e2e test-acme
+test: test-unit fuzz-check test-e2e test-acme
 
 check: deps
 	@$(MAKE) --no-print-directory test
@@ -92,6 +123,6 @@ san:
 	@$(MAKE) --no-print-directory SAN=1 all
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
