@@ -64,6 +64,8 @@ static const key_def_t keys[] = {
 	{ SEC_DNS, "ttl_challenge", KT_U32, F(ttl_challenge), 0, 1, 60 },
 	{ SEC_DNS, "tcp_idle_timeout_ms", KT_UINT, F(tcp_idle_timeout_ms), 0, 100, 3600000 },
 	{ SEC_DNS, "tcp_max_conns", KT_UINT, F(tcp_max_conns), 0, 1, 65535 },
+	{ SEC_DNS, "rrl_rate", KT_UINT, F(rrl_rate), 0, 0, 1000000 },
+	{ SEC_DNS, "rrl_slip", KT_UINT, F(rrl_slip), 0, 0, 100 },
 	{ SEC_API, "server_url", KT_URL, F(server_url), 0, 0, 0 },
 	{ SEC_API, "default_parent", KT_NAME, F(default_parent), 0, 0, 0 },
 	{ SEC_API, "body_max", KT_SIZE, F(body_max), 0, 1024, 1048576 },
@@ -570,6 +572,8 @@ static int set_defaults(conf_full_t *cf)
 	c->ttl_challenge = 10;
 	c->tcp_idle_timeout_ms = 10000;
 	c->tcp_max_conns = 256;
+	c->rrl_rate = 50;
+	c->rrl_slip = 2;
 	c->body_max = 16384;
 	c->reg_instant_per_hour = 2;
 	c->reg_instant_burst = 10;

@@ -55,6 +55,8 @@ typedef struct conf {
 	uint32_t ttl_challenge; /**< TTL of challenge TXT (1..60, default 10) */
 	unsigned tcp_idle_timeout_ms; /**< RFC 7766 idle timeout (default 10000) */
 	unsigned tcp_max_conns;       /**< simultaneous TCP connections (default 256) */
+	unsigned rrl_rate;      /**< UDP responses/s per (client network, response class); 0 = off (default 50) */
+	unsigned rrl_slip;      /**< over the rate, every Nth response goes out truncated (TC); 0 = drop all (default 2) */
 	/* [api] */
 	char *server_url;       /**< public API base put into credentials ("http://127.0.0.1:8053") */
 	char *default_parent;   /**< parent for instant subdomains; default: first localhost-kind parent */

@@ -14,7 +14,7 @@
 #define CONF_RECORDS_MAX 65536  /**< records per zone */
 #define CONF_LIST_MAX 64        /**< entries in a comma list (ns, dns_listen, trusted_proxies) */
 #define CONF_TTL_MAX 2147483647 /**< RFC 2181 section 8 */
-#define CONF_KEYS_MAX 32        /**< global keys ([server], [dns], [api]) */
+#define CONF_KEYS_MAX 64        /**< global keys ([server], [dns], [api]) */
 
 /** The public conf_t plus what only conf/ needs to know. */
 typedef struct conf_full {

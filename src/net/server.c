@@ -21,6 +21,7 @@
 #include "dns/dns.h"
 #include "net/server.h"
 #include "ns/query.h"
+#include "ns/rrl.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -47,6 +48,7 @@ typedef struct tcp_conn {
 
 struct dns_server {
 	atomic_bool stop;
+	rrl_t *rrl;             /* NULL when rate limiting is off */
 	udp_worker_t *workers;
 	size_t worker_cnt;
 	int tcp_fds[LISTEN_MAX];
@@ -155,6 +157,8 @@ static void *udp_main(void *arg)
 			continue; /* timeout (to check stop) or EINTR */
 		}
 		int out = 0;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 		for (int i = 0; i < n; i++) {
 			query_t q = {
 				.req = rbufs[i],
@@ -169,6 +173,17 @@ static void *udp_main(void *arg)
 			}
 			if (query_process(&q) != LC_EOK || q.resp_len == 0) {
 				continue;
+			}
+			if (w->srv->rrl != NULL) {
+				/* TCP is not limited: its source address cannot be spoofed. */
+				int v = rrl_check(w->srv->rrl, (const struct sockaddr *)&addrs[i],
+						  q.rrl_class, (uint32_t)now.tv_sec);
+				if (v == RRL_DROP) {
+					continue;
+				}
+				if (v == RRL_SLIP) {
+					query_truncate(&q);
+				}
 			}
 			siov[out].iov_base = sbufs[out];
 			siov[out].iov_len = q.resp_len;
@@ -407,6 +422,14 @@ int dns_server_start(const conf_t *c, dns_server_t **out, char *err, size_t err_
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	s->max_conns = c->tcp_max_conns;
+	if (c->rrl_rate != 0) {
+		s->rrl = rrl_new(c->rrl_rate, c->rrl_slip, 1 << 16);
+		if (s->rrl == NULL) {
+			free(list);
+			free(s);
+			return LC_ENOMEM;
+		}
+	}
 	s->idle_ms = c->tcp_idle_timeout_ms;
 	size_t per_addr = c->dns_workers != 0 ? c->dns_workers : (size_t)cpu_count();
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &s->evfd };
@@ -512,5 +535,6 @@ void dns_server_stop(dns_server_t *s)
 	close(s->epfd);
 	close(s->evfd);
 	free(s->workers);
+	rrl_free(s->rrl);
 	free(s);
 }

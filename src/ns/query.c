@@ -132,6 +132,8 @@ typedef struct resp {
 	const req_info_t *ri;
 	uint16_t flags;
 	uint16_t an, ns, ar;
+	uint8_t zone[NAME_MAX_WIRE]; /* apex of the zone of a negative answer */
+	size_t zone_len;
 } resp_t;
 
 /*
@@ -473,7 +475,7 @@ static int answer(resp_t *r, const zoneset_t *zs)
 	view_t v;
 	int rcode = DNS_RCODE_NOERROR;
 	const rrset_t *neg_soa = NULL;
-	uint8_t neg_owner[NAME_MAX_WIRE];
+	uint8_t *neg_owner = r->zone;
 	size_t neg_owner_len = 0;
 
 	for (int hop = 0; hop <= CNAME_HOPS_MAX; hop++) {
@@ -530,10 +532,49 @@ static int answer(resp_t *r, const zoneset_t *zs)
 			}
 			/* RFC 2308 3: the SOA goes into AUTHORITY. */
 			write_rrset(r, neg_owner, neg_owner_len, neg_soa, &r->ns);
+			r->zone_len = neg_owner_len;
 		}
 		break;
 	}
 	return rcode;
+}
+
+/*
+ * The response class for rate limiting: positive answers and NODATA by
+ * question name and type, NXDOMAIN by zone (so random names in one zone share
+ * a class), everything else by RCODE alone.
+ */
+static uint64_t rrl_class(const resp_t *r, int rcode)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const uint8_t *p = NULL;
+	size_t n = 0;
+	if (rcode == DNS_RCODE_NOERROR) {
+		h = (h ^ (uint64_t)(r->an > 0 ? 1 : 2)) * 1099511628211ULL;
+		h = (h ^ r->ri->qtype) * 1099511628211ULL;
+		p = r->ri->qname.wire;
+		n = r->ri->qname.len;
+	} else if (rcode == DNS_RCODE_NXDOMAIN) {
+		h = (h ^ 3) * 1099511628211ULL;
+		p = r->zone;
+		n = r->zone_len;
+	} else {
+		h = (h ^ (uint64_t)(16 + rcode)) * 1099511628211ULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ p[i]) * 1099511628211ULL;
+	}
+	return h;
+}
+
+void query_truncate(query_t *q)
+{
+	if (q->resp_len < DNS_HEADER_LEN || q->resp_q_end > q->resp_len) {
+		return;
+	}
+	q->resp[2] |= (uint8_t)(DNS_FLAG_TC >> 8);
+	memset(q->resp + 6, 0, 6); /* ANCOUNT, NSCOUNT, ARCOUNT */
+	q->resp_len = q->resp_q_end < DNS_HEADER_LEN ? DNS_HEADER_LEN : q->resp_q_end;
 }
 
 int query_process(query_t *q)
@@ -639,5 +680,10 @@ out:
 	}
 	q->rcode = rcode;
 	q->resp_len = r.wr.pos;
+	q->rrl_class = rrl_class(&r, rcode);
+	q->resp_q_end = DNS_HEADER_LEN;
+	if (ri.has_question && q->resp_len >= ri.q_end && (q->resp[4] | q->resp[5]) != 0) {
+		q->resp_q_end = ri.q_end;
+	}
 	return LC_EOK;
 }

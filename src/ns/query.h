@@ -16,6 +16,8 @@ typedef struct query {
 	size_t resp_len;     /**< out: bytes of response */
 	bool tcp;            /**< the transport: decides the size limit */
 	int rcode;           /**< out: the response code sent (for stats and logs) */
+	uint64_t rrl_class;  /**< out: hash of the response class for rate limiting (ns/rrl.h) */
+	size_t resp_q_end;   /**< out: end of header + question in resp (for query_truncate()) */
 } query_t;
 
 /**
@@ -28,5 +30,11 @@ typedef struct query {
  * Allocates nothing.
  */
 int query_process(query_t *q);
+
+/**
+ * Turn the response in q->resp into a truncated one: header and question
+ * only, TC set (RFC 1035 4.2.1; what response rate limiting "slips").
+ */
+void query_truncate(query_t *q);
 
 #endif
