@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "store/sqlite_int.h"
 #include "store/store.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -51,6 +52,26 @@ static const char *const migrations[] = {
 	"  last_used INTEGER NOT NULL DEFAULT 0,"
 	"  revoked INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX keys_sub ON keys (sub_id);",
+	/* 2: console accounts (store/accounts.c). A session row holds only the
+	 * SHA-256 of its id; subdomains registered in the console have an owner. */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  pw_hash TEXT NOT NULL,"
+	"  staff INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  pw_changed INTEGER NOT NULL);"
+	"CREATE TABLE sessions ("
+	"  id_hash BLOB PRIMARY KEY CHECK (length(id_hash) = 32),"
+	"  user_id INTEGER NOT NULL REFERENCES users (id),"
+	"  csrf TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL);"
+	"CREATE INDEX sessions_user ON sessions (user_id);"
+	"CREATE INDEX sessions_expires ON sessions (expires);"
+	"ALTER TABLE subdomains ADD COLUMN owner_id INTEGER REFERENCES users (id);"
+	"CREATE INDEX subdomains_owner ON subdomains (owner_id, deleted);"
+	"CREATE INDEX keys_created ON keys (created);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -91,7 +112,7 @@ static const char *const sql_text[S_COUNT] = {
 	[S_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
 	[S_SUB_INSERT] = "INSERT INTO subdomains (label, parent, kind, serial, created, deleted, seq)"
 			 " VALUES (?1, ?2, ?3, 1, ?4, 0, ?5)",
-	[S_SUB_GET] = "SELECT id, label, parent, kind, serial, created, deleted, seq"
+	[S_SUB_GET] = "SELECT id, label, parent, kind, serial, created, deleted, seq, owner_id"
 		      " FROM subdomains WHERE id = ?1",
 	[S_SUB_FIND] = "SELECT id FROM subdomains WHERE label = ?1 AND parent = ?2 AND deleted = 0",
 	[S_SUB_BUMP] = "UPDATE subdomains SET serial = (serial + 1) % 4294967296, seq = ?2"
@@ -122,6 +143,7 @@ static const char *const sql_text[S_COUNT] = {
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
+	struct store_acct *acct; /* statements of accounts.c, prepared on first use */
 };
 
 /* Log an unexpected SQLite failure once, where it happened, and map it to LC_EDB. */
@@ -243,6 +265,8 @@ static int sub_load(store_t *st, int64_t id, sub_rec_t *out)
 		ret = db_fail(st, "read subdomain");
 	} else if (sub_from_row(s, out) != LC_EOK) {
 		ret = db_fail(st, "decode subdomain");
+	} else {
+		out->owner_id = sqlite3_column_int64(s, 8); /* NULL (no owner) reads as 0 */
 	}
 	sqlite3_reset(s);
 	if (ret != LC_EOK) {
@@ -418,6 +442,7 @@ void store_free(store_t *st)
 	if (st == NULL) {
 		return;
 	}
+	store__acct_free(st->acct);
 	for (int i = 0; i < S_COUNT; i++) {
 		sqlite3_finalize(st->stmt[i]);
 	}
@@ -843,4 +868,47 @@ int store_check(store_t *st)
 		return LC_EDB;
 	}
 	return LC_EOK;
+}
+
+/* ---- shared with the other files of the SQLite backend (sqlite_int.h) ---- */
+
+sqlite3 *store__db(store_t *st)
+{
+	return st->db;
+}
+
+struct store_acct **store__acct_slot(store_t *st)
+{
+	return &st->acct;
+}
+
+int store__fail(store_t *st, const char *what)
+{
+	return db_fail(st, what);
+}
+
+int store__begin(store_t *st)
+{
+	return txn_begin(st);
+}
+
+int store__commit(store_t *st)
+{
+	return txn_commit(st);
+}
+
+void store__rollback(store_t *st)
+{
+	txn_rollback(st);
+}
+
+int store__sub_insert(store_t *st, const char *label, const char *parent, sub_kind_t kind,
+		      int64_t *out_id)
+{
+	return sub_insert(st, label, parent, kind, out_id);
+}
+
+int store__sub_load(store_t *st, int64_t id, sub_rec_t *out_sub)
+{
+	return sub_load(st, id, out_sub);
 }

@@ -31,6 +31,7 @@ typedef struct sub_rec {
 	int64_t created;                  /**< unix seconds */
 	bool deleted;                     /**< deleted subdomains keep their row: labels are never reissued */
 	int64_t seq;                      /**< global change sequence of the last change (see store_changes()) */
+	int64_t owner_id;                 /**< console user who owns it; 0 = nobody (set by store_sub_get()) */
 	unsigned txt_cnt;
 	char txt[STORE_TXT_KEEP][STORE_TXT_MAX + 1];
 } sub_rec_t;
