@@ -10,6 +10,12 @@
 
 struct http_api;
 
+/** A header or query-string argument of a request built in memory (no libmicrohttpd). */
+typedef struct http_kv {
+	const char *name;
+	const char *value;
+} http_kv_t;
+
 /**
  * A request that has been read completely. Everything is borrowed and valid
  * only during the handler call.
@@ -22,7 +28,12 @@ typedef struct http_req {
 	size_t body_len;
 	cidr_t client;              /**< the client: the TCP peer, or a trusted proxy's X-Forwarded-For */
 	char client_text[CIDR_TEXT_MAX]; /**< client as text, for logs */
-	void *conn;                 /**< opaque; for http_req_header()/http_req_query() */
+	void *conn;                 /**< libmicrohttpd connection, or NULL for a request built in
+				     memory (fuzz drivers, tests): then the tables below are read */
+	const http_kv_t *headers;   /**< when conn is NULL: the headers, in order */
+	size_t header_cnt;
+	const http_kv_t *query;     /**< when conn is NULL: the query-string arguments, in order */
+	size_t query_cnt;
 } http_req_t;
 
 /** What the handler answers. Fill with http_error() / jsonio_respond() or by hand. */
@@ -38,7 +49,10 @@ typedef struct http_resp {
 /** A request header (case-insensitive name), or NULL. The first one if repeated. Borrowed. */
 const char *http_req_header(const http_req_t *r, const char *name);
 
-/** A query-string argument, or NULL. Borrowed. */
+/** The last header of that name (case-insensitive), or NULL. Borrowed. */
+const char *http_req_header_last(const http_req_t *r, const char *name);
+
+/** A query-string argument (case-insensitive name, as libmicrohttpd matches), or NULL. Borrowed. */
 const char *http_req_query(const http_req_t *r, const char *name);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/auth.h"
 #include "http/errors.h"
 #include "http/router.h"
 #include "util/error.h"
@@ -89,4 +90,21 @@ void router_dispatch(const http_req_t *req, http_resp_t *resp)
 		return;
 	}
 	rt->handler(req, resp);
+}
+
+void router_serve(http_req_t *req, const cidr_t *peer, const char *url, http_resp_t *resp)
+{
+	char path[ROUTER_PATH_MAX];
+	const http_api_t *api = req->api;
+	/* The last X-Forwarded-For header is the one our trusted proxy appended. */
+	const char *xff = http_req_header_last(req, "X-Forwarded-For");
+	auth_client_addr(peer, xff, api->trusted, api->trusted_cnt, &req->client);
+	cidr_format(&req->client, true, req->client_text, sizeof(req->client_text));
+	if (router_normalise(url, path, sizeof(path)) != LC_EOK) {
+		http_error(resp, 404, "not_found", "there is nothing at this path");
+		return;
+	}
+	req->path = path;
+	router_dispatch(req, resp);
+	req->path = NULL;
 }

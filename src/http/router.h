@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "http/request.h"
+#include "util/cidr.h"
 
 #define ROUTER_PATH_MAX 512
 
@@ -26,5 +27,19 @@ int router_normalise(const char *path, char *out, size_t out_size);
  * HEAD is served wherever GET is.
  */
 void router_dispatch(const http_req_t *req, http_resp_t *resp);
+
+/**
+ * Serve a request whose body has been read: decide the client (the peer, or
+ * the last X-Forwarded-For hop when the peer is a trusted proxy), normalise
+ * url and dispatch. This is the whole request path after libmicrohttpd;
+ * http/server.c calls it, and so does fuzz/fuzz_http_api.c with a request
+ * built in memory (req->conn NULL).
+ * @param req  api, method, body and conn (or the header/query tables) set;
+ *             client, client_text and path are filled in here (path only
+ *             during the call).
+ * @param peer the TCP peer.
+ * @param url  the request path as received (no query string).
+ */
+void router_serve(http_req_t *req, const cidr_t *peer, const char *url, http_resp_t *resp);
 
 #endif

@@ -49,25 +49,66 @@ typedef struct conn_state {
 	bool answered;   /* a response was queued before the body was read */
 } conn_state_t;
 
+/*
+ * A request built in memory (conn == NULL) carries its headers and query
+ * arguments in tables; these lookups match names the way libmicrohttpd does
+ * (case-insensitively), so handlers behave the same either way.
+ */
+static const char *kv_find(const http_kv_t *kv, size_t cnt, const char *name, bool last)
+{
+	const char *found = NULL;
+	for (size_t i = 0; i < cnt; i++) {
+		if (kv[i].name != NULL && strcasecmp(kv[i].name, name) == 0) {
+			found = kv[i].value;
+			if (!last) {
+				break;
+			}
+		}
+	}
+	return found;
+}
+
 const char *http_req_header(const http_req_t *r, const char *name)
 {
+	if (r->conn == NULL) {
+		return kv_find(r->headers, r->header_cnt, name, false);
+	}
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 const char *http_req_query(const http_req_t *r, const char *name)
 {
+	if (r->conn == NULL) {
+		return kv_find(r->query, r->query_cnt, name, false);
+	}
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* Keep the last X-Forwarded-For header: the one our trusted proxy appended. */
-static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *key,
-				const char *value)
+/* Iterator state for http_req_header_last() over libmicrohttpd's header list. */
+typedef struct last_hdr {
+	const char *name;
+	const char *value;
+} last_hdr_t;
+
+static enum MHD_Result keep_last(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
 {
 	(void)kind;
-	if (strcasecmp(key, "X-Forwarded-For") == 0) {
-		*(const char **)cls = value;
+	last_hdr_t *l = cls;
+	if (strcasecmp(key, l->name) == 0) {
+		l->value = value;
 	}
 	return MHD_YES;
+}
+
+const char *http_req_header_last(const http_req_t *r, const char *name)
+{
+	if (r->conn == NULL) {
+		return kv_find(r->headers, r->header_cnt, name, true);
+	}
+	last_hdr_t l = { name, NULL };
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, keep_last, &l);
+	return l.value;
 }
 
 /* Free a response body after sending, wiping it first: it may hold a new key's secret. */
@@ -161,18 +202,16 @@ static void collect(conn_state_t *cs, const char *data, size_t len, size_t body_
 	cs->body[cs->len] = '\0';
 }
 
-/* The whole request is in: work out the client, route, answer. */
+/* The whole request is in: route and answer (router_serve() works out the client). */
 static enum MHD_Result handle(http_server_t *h, struct MHD_Connection *conn, const char *url,
 			      const char *method, conn_state_t *cs)
 {
-	char path[ROUTER_PATH_MAX];
 	http_req_t req;
 	http_resp_t resp;
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
 	req.api = &h->api;
 	req.method = method;
-	req.path = path;
 	req.body = cs->body != NULL ? cs->body : "";
 	req.body_len = cs->len;
 	req.conn = conn;
@@ -183,16 +222,7 @@ static enum MHD_Result handle(http_server_t *h, struct MHD_Connection *conn, con
 	if (ci == NULL || cidr_from_sockaddr(ci->client_addr, &peer) != LC_EOK) {
 		return MHD_NO;
 	}
-	const char *xff = NULL;
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, last_xff, &xff);
-	auth_client_addr(&peer, xff, h->api.trusted, h->api.trusted_cnt, &req.client);
-	cidr_format(&req.client, true, req.client_text, sizeof(req.client_text));
-
-	if (router_normalise(url, path, sizeof(path)) != LC_EOK) {
-		http_error(&resp, 404, "not_found", "there is nothing at this path");
-	} else {
-		router_dispatch(&req, &resp);
-	}
+	router_serve(&req, &peer, url, &resp);
 	return send_resp(conn, &resp);
 }
 
