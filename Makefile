@@ -5,7 +5,7 @@
 #   make demo       issue a real certificate from a local pebble CA through localcertd
 #   make san        ASan+UBSan build in build-san/ (make check SAN=1 runs the suite against it)
 
-PKGS    := libmicrohttpd jansson liburcu liburcu-cds sqlite3 inih libcrypto
+PKGS    := libmicrohttpd jansson liburcu liburcu-cds sqlite3 inih libcrypto libargon2
 CC      ?= cc
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
@@ -38,9 +38,13 @@ SRC_STORE := $(wildcard src/store/*.c)
 SRC_CONF  := $(wildcard src/conf/*.c)
 SRC_CTL   := $(wildcard src/ctl/*.c)
 SRC_HTTP  := $(wildcard src/http/*.c)
+SRC_WEB   := $(wildcard src/web/*.c)
 LIB_SRC   := $(SRC_UTIL) $(SRC_DNS) $(SRC_ZONE) $(SRC_NS) $(SRC_NET) $(SRC_STORE) $(SRC_CONF) \
-             $(SRC_CTL) $(SRC_HTTP)
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+             $(SRC_CTL) $(SRC_HTTP) $(SRC_WEB)
+# Data compiled into the binary by scripts/embed.sh (docs/console.md says why).
+WEB_DATA  := $(sort $(wildcard src/web/templates/*.html)) $(wildcard src/web/assets/*)
+GEN_OBJ   := $(BUILD)/gen/web_files.o $(BUILD)/gen/blocklist_files.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_OBJ)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -52,6 +56,17 @@ all: $(BUILD)/localcertd $(BUILD)/localcertctl
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/web_files.c: scripts/embed.sh $(WEB_DATA)
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh web_files $@ $(WEB_DATA)
+
+$(BUILD)/gen/blocklist_files.c: scripts/embed.sh data/blocklist.txt
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh blocklist_files $@ data/blocklist.txt
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/liblocalcert.a: $(LIB_OBJ)

@@ -4,11 +4,18 @@
 set -euo pipefail
 what="${1:-test}"
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev liburcu-dev
-            libsqlite3-dev libinih-dev libssl-dev)
+            libsqlite3-dev libinih-dev libssl-dev libargon2-dev)
 test_pkgs=(python3 python3-dnspython perl pebble lego certbot knot-dnsutils bind9-dnsutils
-           jq curl openssl iproute2 util-linux sqlite3 procps)
+           jq curl openssl iproute2 util-linux sqlite3 procps chromium fonts-dejavu-core)
 pkgs=("${build_pkgs[@]}")
 [[ "$what" == test ]] && pkgs+=("${test_pkgs[@]}")
+# The browser tests (tests/browser) drive chromium with playwright-core from npm.
+# Node may come from another packaging than Debian's (whose npm is separate):
+# ask for Debian's only when the commands are missing.
+if [[ "$what" == test ]]; then
+	command -v node >/dev/null || pkgs+=(nodejs)
+	command -v npm >/dev/null || pkgs+=(npm)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -37,6 +37,7 @@ typedef enum {
 	KT_NAME,        /* one domain name */
 	KT_URL,         /* http:// or https:// URL */
 	KT_CIDR_LIST,   /* comma list of CIDRs (may be empty) */
+	KT_BOOL,        /* true/false, yes/no, on/off, 1/0 */
 } key_type_t;
 
 typedef struct key_def {
@@ -76,6 +77,18 @@ static const key_def_t keys[] = {
 	{ SEC_API, "reg_delegate_per_day", KT_UINT, F(reg_delegate_per_day), 0, 1, 1000000 },
 	{ SEC_API, "auth_fail_max", KT_UINT, F(auth_fail_max), 0, 1, 1000000 },
 	{ SEC_API, "auth_fail_window_s", KT_UINT, F(auth_fail_window_s), 0, 1, 86400 },
+	{ SEC_CONSOLE, "enabled", KT_BOOL, F(console_enabled), 0, 0, 0 },
+	{ SEC_CONSOLE, "signup", KT_BOOL, F(console_signup), 0, 0, 0 },
+	{ SEC_CONSOLE, "console_host", KT_NAME, F(console_host), 0, 0, 0 },
+	{ SEC_CONSOLE, "api_host", KT_NAME, F(api_host), 0, 0, 0 },
+	{ SEC_CONSOLE, "user_limit", KT_UINT, F(console_user_limit), 0, 0, 100000 },
+	{ SEC_CONSOLE, "staff_limit", KT_UINT, F(console_staff_limit), 0, 0, 1000000 },
+	{ SEC_CONSOLE, "session_lifetime_s", KT_UINT, F(session_lifetime_s), 0, 60, 31536000 },
+	{ SEC_CONSOLE, "login_fail_max", KT_UINT, F(login_fail_max), 0, 1, 1000000 },
+	{ SEC_CONSOLE, "login_fail_addr_max", KT_UINT, F(login_fail_addr_max), 0, 1, 1000000 },
+	{ SEC_CONSOLE, "login_fail_window_s", KT_UINT, F(login_fail_window_s), 0, 1, 86400 },
+	{ SEC_CONSOLE, "signup_per_day", KT_UINT, F(signup_per_day), 0, 1, 1000000 },
+	{ SEC_CONSOLE, "blocklist", KT_STR, F(blocklist_path), 0, 0, 0 },
 };
 #undef F
 #define KEY_CNT (sizeof(keys) / sizeof(keys[0]))
@@ -83,7 +96,7 @@ _Static_assert(KEY_CNT <= CONF_KEYS_MAX, "raise CONF_KEYS_MAX in conf/parse.h");
 
 static const char *const section_names[] = {
 	[SEC_NONE] = "", [SEC_SERVER] = "server", [SEC_DNS] = "dns",  [SEC_API] = "api",
-	[SEC_PARENT] = "parent", [SEC_ZONE] = "zone", [SEC_SKIP] = "",
+	[SEC_CONSOLE] = "console", [SEC_PARENT] = "parent", [SEC_ZONE] = "zone", [SEC_SKIP] = "",
 };
 
 /* ---- small string helpers ---- */
@@ -357,12 +370,12 @@ static void begin_section(conf_parse_t *p, const char *line)
 	}
 	if (sec == SEC_NONE) {
 		conf_fail(p, p->line,
-		     "unknown section [%s] (expected [server], [dns], [api], [parent NAME] or "
-		     "[zone NAME])",
+		     "unknown section [%s] (expected [server], [dns], [api], [console], [parent NAME] "
+		     "or [zone NAME])",
 		     word);
 		return;
 	}
-	if (sec == SEC_SERVER || sec == SEC_DNS || sec == SEC_API) {
+	if (sec == SEC_SERVER || sec == SEC_DNS || sec == SEC_API || sec == SEC_CONSOLE) {
 		if (name != NULL) {
 			conf_fail(p, p->line, "section [%s] takes no name", section_names[sec]);
 			return;
@@ -424,6 +437,8 @@ static char *read_line(char *str, int num, void *stream)
 
 /* ---- key = value handler ---- */
 
+static const char *parse_bool(const char *value, bool *out);
+
 static int set_global(conf_parse_t *p, size_t ki, const char *value)
 {
 	const key_def_t *k = &keys[ki];
@@ -467,6 +482,9 @@ static int set_global(conf_parse_t *p, size_t ki, const char *value)
 		return LC_EOK;
 	case KT_LOGLEVEL:
 		why = value_parse_log_level(value, (int *)(base + k->off));
+		break;
+	case KT_BOOL:
+		why = parse_bool(value, (bool *)(base + k->off));
 		break;
 	case KT_LISTEN:
 		why = value_check_listen(value);
@@ -526,6 +544,19 @@ static int set_global(conf_parse_t *p, size_t ki, const char *value)
 	return LC_EOK;
 }
 
+static const char *parse_bool(const char *value, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(value, yes[i]) == 0 || strcasecmp(value, no[i]) == 0) {
+			*out = strcasecmp(value, yes[i]) == 0;
+			return NULL;
+		}
+	}
+	return "expected true or false";
+}
+
 static int handle(void *user, const char *section, const char *name, const char *value)
 {
 	conf_parse_t *p = user;
@@ -581,6 +612,15 @@ static int set_defaults(conf_full_t *cf)
 	c->reg_delegate_per_day = 50;
 	c->auth_fail_max = 20;
 	c->auth_fail_window_s = 300;
+	c->console_enabled = true;
+	c->console_signup = true;
+	c->console_user_limit = 5;
+	c->console_staff_limit = 100;
+	c->session_lifetime_s = 7 * 86400;
+	c->login_fail_max = 5;
+	c->login_fail_addr_max = 20;
+	c->login_fail_window_s = 900;
+	c->signup_per_day = 10;
 	cf->server_url_default = true;
 	return LC_EOK;
 }
@@ -590,6 +630,61 @@ static int derive_server_url(conf_full_t *cf)
 	char url[512];
 	snprintf(url, sizeof(url), "http://%s", cf->pub.http_listen);
 	return conf_replace_str(&cf->pub.server_url, url);
+}
+
+/*
+ * The operator's look-alike words ([console] blocklist): one word of a-z and
+ * 0-9 per line, '#' comments. Read now, so a typo stops the daemon with
+ * FILE:LINE like any other config error.
+ */
+static int read_blocklist(conf_parse_t *p)
+{
+	conf_t *c = &p->cf->pub;
+	char line[CONF_LINE_MAX];
+	size_t cap = 0;
+	int ret = LC_EOK;
+	FILE *f = fopen(c->blocklist_path, "r");
+	if (f == NULL) {
+		set_err(p->err, p->err_len, "cannot read blocklist file %s: %s", c->blocklist_path,
+			strerror(errno));
+		p->ret = LC_EIO;
+		return p->ret;
+	}
+	for (int n = 1; ret == LC_EOK && fgets(line, sizeof(line), f) != NULL; n++) {
+		line[strcspn(line, "#")] = '\0';
+		char *w = conf_trim(line);
+		if (*w == '\0') {
+			continue;
+		}
+		if (strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(w) || strlen(w) > 63) {
+			set_err(p->err, p->err_len,
+				"%s:%d: \"%s\" is not a blocklist word (1 to 63 of a-z and 0-9)",
+				c->blocklist_path, n, w);
+			ret = p->ret = LC_EMALF;
+			break;
+		}
+		if (c->blocklist_cnt == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nw = realloc(c->blocklist_words, cap * sizeof(*nw));
+			if (nw == NULL) {
+				ret = conf_fail_nomem(p);
+				break;
+			}
+			c->blocklist_words = nw;
+		}
+		c->blocklist_words[c->blocklist_cnt] = strdup(w);
+		if (c->blocklist_words[c->blocklist_cnt] == NULL) {
+			ret = conf_fail_nomem(p);
+			break;
+		}
+		c->blocklist_cnt++;
+	}
+	if (ret == LC_EOK && ferror(f)) {
+		set_err(p->err, p->err_len, "cannot read blocklist file %s", c->blocklist_path);
+		ret = p->ret = LC_EIO;
+	}
+	fclose(f);
+	return ret;
 }
 
 static int finish(conf_parse_t *p)
@@ -655,6 +750,9 @@ static int finish(conf_parse_t *p)
 	}
 	if (c->server_url == NULL && derive_server_url(p->cf) != LC_EOK) {
 		return conf_fail_nomem(p);
+	}
+	if (c->blocklist_path != NULL) {
+		return read_blocklist(p);
 	}
 	return LC_EOK;
 }
@@ -787,6 +885,10 @@ void conf_free(conf_t *c)
 	free(c->server_url);
 	free(c->default_parent);
 	free_list(c->trusted_proxies, c->trusted_proxy_cnt);
+	free(c->console_host);
+	free(c->api_host);
+	free(c->blocklist_path);
+	free_list(c->blocklist_words, c->blocklist_cnt);
 	for (size_t i = 0; i < c->zone_cnt; i++) {
 		conf_zone_t *z = &c->zones[i];
 		for (size_t j = 0; j < z->record_cnt; j++) {

@@ -69,6 +69,21 @@ typedef struct conf {
 	unsigned reg_delegate_per_day;  /**< delegate (acme-dns register) per address per day (default 50) */
 	unsigned auth_fail_max;         /**< failed key checks per address per window before 429 (default 20) */
 	unsigned auth_fail_window_s;    /**< (default 300) */
+	/* [console] */
+	bool console_enabled;       /**< serve the web console (default true) */
+	bool console_signup;        /**< visitors may create accounts (default true) */
+	char *console_host;         /**< serve the console only for this Host; NULL = any host */
+	char *api_host;             /**< serve the API only for this Host; NULL = any host */
+	unsigned console_user_limit;  /**< subdomains a user may own (default 5) */
+	unsigned console_staff_limit; /**< subdomains a staff user may own (default 100) */
+	unsigned session_lifetime_s;  /**< a session ends this long after sign-in (default 7 days) */
+	unsigned login_fail_max;      /**< failed sign-ins per account per window (default 5) */
+	unsigned login_fail_addr_max; /**< failed sign-ins per address per window (default 20) */
+	unsigned login_fail_window_s; /**< (default 900) */
+	unsigned signup_per_day;      /**< accounts created per address per day (default 10) */
+	char *blocklist_path;       /**< operator's look-alike words, one per line; NULL = none */
+	char **blocklist_words;     /**< its words (a-z, 0-9), read at load time */
+	size_t blocklist_cnt;
 	/* [parent NAME] and [zone NAME] sections, in file order */
 	conf_zone_t *zones;
 	size_t zone_cnt;

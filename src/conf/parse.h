@@ -28,6 +28,7 @@ enum conf_section {
 	SEC_SERVER,
 	SEC_DNS,
 	SEC_API,
+	SEC_CONSOLE,
 	SEC_PARENT,
 	SEC_ZONE,
 	SEC_SKIP, /**< a section header that was already reported as bad */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctl/blocklist.h"
 #include "ctl/ops.h"
 #include "ctl/rebuild.h"
 #include "util/b64.h"
@@ -28,21 +29,6 @@ static bool publish;
 /* Compared against when a key id is unknown, so that answer costs the same. */
 static uint8_t dummy_hash[SHA256_DIGEST_LENGTH];
 
-/*
- * Labels that imitate popular sites (SPEC 1, look-alike blocklist). A label is
- * refused when it, or one of its hyphen-separated parts, equals one of these
- * after undoing common digit-for-letter swaps ("paypa1", "g00gle-login").
- */
-static const char *const lookalikes[] = {
-	"adobe",     "airbnb",   "alibaba",  "amazon",    "apple",     "aws",       "azure",
-	"bankofamerica", "binance", "bing",  "booking",   "chase",     "cloudflare", "coinbase",
-	"discord",   "docusign", "dropbox",  "ebay",      "facebook",  "github",    "gitlab",
-	"gmail",     "google",   "icloud",   "instagram", "letsencrypt", "linkedin", "microsoft",
-	"netflix",   "office365", "outlook", "paypal",    "reddit",    "slack",     "spotify",
-	"steam",     "telegram", "tiktok",   "twitter",   "wellsfargo", "whatsapp", "wikipedia",
-	"yahoo",     "youtube",  "zoom",
-};
-
 /* Names an operator's own infrastructure usually has under a parent. */
 static const char *const reserved[] = {
 	"abuse", "admin", "api", "console", "hostmaster", "mail", "ns", "ns1", "ns2", "ns3",
@@ -57,41 +43,6 @@ static bool in_list(const char *word, const char *const *list, size_t cnt)
 		}
 	}
 	return false;
-}
-
-/* Undo digit-for-letter swaps in one label part and look it up in the blocklist. */
-static bool part_is_lookalike(const char *part, size_t len)
-{
-	static const char from[] = "013457";
-	static const char to[] = "oleast";
-	char norm[STORE_LABEL_MAX + 1];
-	for (size_t i = 0; i < len; i++) {
-		const char *p = strchr(from, part[i]);
-		norm[i] = (p != NULL && part[i] != '\0') ? to[p - from] : part[i];
-	}
-	norm[len] = '\0';
-	return in_list(norm, lookalikes, sizeof(lookalikes) / sizeof(lookalikes[0]));
-}
-
-static bool is_lookalike(const char *label)
-{
-	char joined[STORE_LABEL_MAX + 1];
-	size_t j = 0;
-	const char *p = label;
-	while (*p) {
-		size_t len = strcspn(p, "-");
-		if (part_is_lookalike(p, len)) {
-			return true;
-		}
-		memcpy(joined + j, p, len);
-		j += len;
-		p += len;
-		if (*p == '-') {
-			p++;
-		}
-	}
-	/* "pay-pal" is as misleading as "paypal". */
-	return part_is_lookalike(joined, j);
 }
 
 /* Is "<label>.<parent>" the owner, or an ancestor of the owner, of a configured record? */
@@ -144,7 +95,7 @@ const char *ops_label_problem(const char *label, const char *parent)
 	    shadows_static_record(label, parent)) {
 		return "that label is reserved";
 	}
-	if (is_lookalike(label)) {
+	if (blocklist_is_lookalike(label)) {
 		return "that label looks like the name of a popular site";
 	}
 	return NULL;
@@ -154,6 +105,10 @@ static int start(const conf_t *c, store_t *st, bool online)
 {
 	if (rand_bytes(dummy_hash, sizeof(dummy_hash)) != LC_EOK) {
 		return LC_EIO;
+	}
+	int ret = blocklist_init(c->blocklist_words, c->blocklist_cnt);
+	if (ret != LC_EOK) {
+		return ret;
 	}
 	pthread_mutex_lock(&lock);
 	conf = c;
