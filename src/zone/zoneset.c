@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* zoneset.c -- the published DNS data: configured zones plus an RCU hash of subdomains */
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <urcu.h>
-#include <urcu/rculfhash.h>
 
 #include "zone/zoneset.h"
 
@@ -14,8 +15,8 @@
  * right after the fixed fields, so an entry costs one malloc and no pointers.
  */
 struct sub_entry {
-	struct cds_lfht_node node;
 	struct rcu_head rcu;
+	uint32_t hash;
 	uint32_t serial;
 	uint16_t zone_idx;
 	uint8_t label_len;
@@ -25,8 +26,29 @@ struct sub_entry {
 	uint8_t data[]; /* label, then each value */
 };
 
+/*
+ * The subdomain index: an open-addressing hash table of pointers to
+ * immutable entries, linear probing, load factor at most 1/2. Readers probe
+ * without locks. The single writer replaces an entry by storing the new
+ * pointer into the same slot (readers see the old or the new entry, both
+ * whole), deletes by storing a tombstone, and grows by publishing a new slot
+ * array that points at the same entries; the old array and replaced entries
+ * are freed after an RCU grace period. Compared with a linked hash table a
+ * lookup touches two cache lines: the slot and the entry.
+ */
+typedef struct sub_table {
+	struct rcu_head rcu;
+	size_t mask;
+	size_t used;      /* live entries + tombstones */
+	sub_entry_t *_Atomic slots[];
+} sub_table_t;
+
+#define TOMBSTONE ((sub_entry_t *)(uintptr_t)1)
+#define TABLE_MIN 1024
+
 static zoneset_t *current;
-static struct cds_lfht *subs;
+static sub_table_t *table;
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 static atomic_size_t sub_cnt;
 
 uint32_t sub_serial(const sub_entry_t *e)
@@ -54,38 +76,104 @@ const uint8_t *sub_txt(const sub_entry_t *e, unsigned i, size_t *out_len)
 	return e->data + at;
 }
 
-/* FNV-1a over the zone index and the label; good enough spread for UUID and chosen labels. */
-static unsigned long hash_key(unsigned zone_idx, const uint8_t *label, size_t len)
+/* FNV-1a over the zone index and the label, folded to 32 bits. */
+static uint32_t hash_key(unsigned zone_idx, const uint8_t *label, size_t len)
 {
 	uint64_t h = 1469598103934665603ULL ^ zone_idx;
 	for (size_t i = 0; i < len; i++) {
 		h = (h ^ label[i]) * 1099511628211ULL;
 	}
-	return (unsigned long)(h ^ (h >> 29));
+	return (uint32_t)(h ^ (h >> 32));
 }
 
-struct key {
-	unsigned zone_idx;
-	const uint8_t *label;
-	size_t len;
-};
-
-static int match(struct cds_lfht_node *node, const void *key)
+static sub_table_t *table_new(size_t slots)
 {
-	const sub_entry_t *e = caa_container_of(node, sub_entry_t, node);
-	const struct key *k = key;
-	return e->zone_idx == k->zone_idx && e->label_len == k->len &&
-	       memcmp(e->data, k->label, k->len) == 0;
+	sub_table_t *t = calloc(1, sizeof(*t) + slots * sizeof(t->slots[0]));
+	if (t != NULL) {
+		t->mask = slots - 1;
+	}
+	return t;
+}
+
+static void free_table(struct rcu_head *head)
+{
+	free(caa_container_of(head, sub_table_t, rcu));
+}
+
+static void free_entry(struct rcu_head *head)
+{
+	free(caa_container_of(head, sub_entry_t, rcu));
+}
+
+static bool entry_is(const sub_entry_t *e, uint32_t h, unsigned zone_idx, const uint8_t *label,
+		     size_t len)
+{
+	return e->hash == h && e->zone_idx == zone_idx && e->label_len == len &&
+	       memcmp(e->data, label, len) == 0;
+}
+
+/* Writer only: the slot holding the key, or the first free one; NULL when the table is full. */
+static sub_entry_t *_Atomic *find_slot(sub_table_t *t, uint32_t h, unsigned zone_idx,
+				       const uint8_t *label, size_t len, bool *out_found)
+{
+	sub_entry_t *_Atomic *reuse = NULL;
+	for (size_t i = 0, at = h & t->mask; i <= t->mask; i++, at = (at + 1) & t->mask) {
+		sub_entry_t *e = atomic_load_explicit(&t->slots[at], memory_order_relaxed);
+		if (e == NULL) {
+			*out_found = false;
+			return reuse != NULL ? reuse : &t->slots[at];
+		}
+		if (e == TOMBSTONE) {
+			if (reuse == NULL) {
+				reuse = &t->slots[at];
+			}
+			continue;
+		}
+		if (entry_is(e, h, zone_idx, label, len)) {
+			*out_found = true;
+			return &t->slots[at];
+		}
+	}
+	*out_found = false;
+	return reuse;
+}
+
+/* Writer only: a table twice the live size (at least TABLE_MIN), tombstones dropped. */
+static int grow(void)
+{
+	size_t live = atomic_load(&sub_cnt);
+	size_t slots = TABLE_MIN;
+	while (slots < 4 * (live + 1)) {
+		slots <<= 1;
+	}
+	sub_table_t *t = table_new(slots);
+	if (t == NULL) {
+		return LC_ENOMEM;
+	}
+	sub_table_t *old = table;
+	for (size_t i = 0; old != NULL && i <= old->mask; i++) {
+		sub_entry_t *e = atomic_load_explicit(&old->slots[i], memory_order_relaxed);
+		if (e == NULL || e == TOMBSTONE) {
+			continue;
+		}
+		size_t at = e->hash & t->mask;
+		while (t->slots[at] != NULL) {
+			at = (at + 1) & t->mask;
+		}
+		t->slots[at] = e;
+		t->used++;
+	}
+	rcu_assign_pointer(table, t);
+	if (old != NULL) {
+		call_rcu(&old->rcu, free_table);
+	}
+	return LC_EOK;
 }
 
 int zoneset_publish(zoneset_t *zs)
 {
-	if (subs == NULL) {
-		subs = cds_lfht_new(1 << 12, 1 << 12, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING,
-				    NULL);
-		if (subs == NULL) {
-			return LC_ENOMEM;
-		}
+	if (table == NULL && grow() != LC_EOK) {
+		return LC_ENOMEM;
 	}
 	for (size_t i = 0; i < zs->zone_cnt; i++) {
 		zs->zones[i]->idx = (unsigned)i;
@@ -121,17 +209,19 @@ const zone_t *zoneset_find_zone(const zoneset_t *zs, const dname_t *name, unsign
 
 const sub_entry_t *zoneset_sub_find(unsigned zone_idx, const uint8_t *label, size_t label_len)
 {
-	struct cds_lfht_iter it;
-	struct key k = { zone_idx, label, label_len };
+	const sub_table_t *t = rcu_dereference(table);
+	uint32_t h = hash_key(zone_idx, label, label_len);
 
-	cds_lfht_lookup(subs, hash_key(zone_idx, label, label_len), match, &k, &it);
-	struct cds_lfht_node *node = cds_lfht_iter_get_node(&it);
-	return node != NULL ? caa_container_of(node, sub_entry_t, node) : NULL;
-}
-
-static void free_entry(struct rcu_head *head)
-{
-	free(caa_container_of(head, sub_entry_t, rcu));
+	for (size_t i = 0, at = h & t->mask; i <= t->mask; i++, at = (at + 1) & t->mask) {
+		const sub_entry_t *e = rcu_dereference(t->slots[at]);
+		if (e == NULL) {
+			return NULL;
+		}
+		if (e != TOMBSTONE && entry_is(e, h, zone_idx, label, label_len)) {
+			return e;
+		}
+	}
+	return NULL;
 }
 
 int zoneset_sub_put(unsigned zone_idx, const char *label, bool txt_at_apex, uint32_t serial,
@@ -174,18 +264,34 @@ int zoneset_sub_put(unsigned zone_idx, const char *label, bool txt_at_apex, uint
 		memcpy(e->data + at, txt[i], l);
 		at += l;
 	}
-	cds_lfht_node_init(&e->node);
+	e->hash = hash_key(zone_idx, e->data, ll);
 
-	struct key k = { zone_idx, e->data, ll };
-	rcu_read_lock();
-	struct cds_lfht_node *old =
-		cds_lfht_add_replace(subs, hash_key(zone_idx, e->data, ll), match, &k, &e->node);
-	rcu_read_unlock();
-	if (old != NULL) {
-		call_rcu(&caa_container_of(old, sub_entry_t, node)->rcu, free_entry);
+	pthread_mutex_lock(&writer);
+	int ret = LC_EOK;
+	bool found;
+	if ((table->used + 1) * 2 > table->mask + 1) {
+		ret = grow();
+	}
+	sub_entry_t *_Atomic *slot = NULL;
+	if (ret == LC_EOK) {
+		slot = find_slot(table, e->hash, zone_idx, e->data, ll, &found);
+	}
+	if (slot == NULL) {
+		pthread_mutex_unlock(&writer);
+		free(e);
+		return LC_ENOMEM;
+	}
+	sub_entry_t *old = atomic_load_explicit(slot, memory_order_relaxed);
+	rcu_assign_pointer(*slot, e);
+	if (found) {
+		call_rcu(&old->rcu, free_entry);
 	} else {
+		if (old == NULL) {
+			table->used++;
+		}
 		atomic_fetch_add(&sub_cnt, 1);
 	}
+	pthread_mutex_unlock(&writer);
 	return LC_EOK;
 }
 
@@ -193,7 +299,7 @@ int zoneset_sub_del(unsigned zone_idx, const char *label)
 {
 	uint8_t low[64];
 	size_t ll = strlen(label);
-	struct cds_lfht_iter it;
+	bool found;
 
 	if (ll == 0 || ll > 63) {
 		return LC_EOK;
@@ -202,15 +308,16 @@ int zoneset_sub_del(unsigned zone_idx, const char *label)
 		char c = label[i];
 		low[i] = (uint8_t)((c >= 'A' && c <= 'Z') ? c + 32 : c);
 	}
-	struct key k = { zone_idx, low, ll };
-	rcu_read_lock();
-	cds_lfht_lookup(subs, hash_key(zone_idx, low, ll), match, &k, &it);
-	struct cds_lfht_node *node = cds_lfht_iter_get_node(&it);
-	if (node != NULL && cds_lfht_del(subs, node) == 0) {
-		call_rcu(&caa_container_of(node, sub_entry_t, node)->rcu, free_entry);
+	pthread_mutex_lock(&writer);
+	uint32_t h = hash_key(zone_idx, low, ll);
+	sub_entry_t *_Atomic *slot = find_slot(table, h, zone_idx, low, ll, &found);
+	if (found) {
+		sub_entry_t *old = atomic_load_explicit(slot, memory_order_relaxed);
+		rcu_assign_pointer(*slot, TOMBSTONE);
+		call_rcu(&old->rcu, free_entry);
 		atomic_fetch_sub(&sub_cnt, 1);
 	}
-	rcu_read_unlock();
+	pthread_mutex_unlock(&writer);
 	return LC_EOK;
 }
 
@@ -221,23 +328,19 @@ size_t zoneset_sub_count(void)
 
 void zoneset_cleanup(void)
 {
-	if (subs != NULL) {
-		struct cds_lfht_iter it;
-		struct cds_lfht_node *node;
-		rcu_read_lock();
-		cds_lfht_for_each(subs, &it, node) {
-			if (cds_lfht_del(subs, node) == 0) {
-				call_rcu(&caa_container_of(node, sub_entry_t, node)->rcu, free_entry);
-			}
-		}
-		rcu_read_unlock();
-		rcu_barrier();
-		cds_lfht_destroy(subs, NULL);
-		subs = NULL;
-	}
 	zoneset_t *zs = current;
+	sub_table_t *t = table;
 	rcu_assign_pointer(current, NULL);
+	rcu_assign_pointer(table, NULL);
 	synchronize_rcu();
+	rcu_barrier(); /* replaced entries and old tables queued with call_rcu */
+	for (size_t i = 0; t != NULL && i <= t->mask; i++) {
+		sub_entry_t *e = t->slots[i];
+		if (e != NULL && e != TOMBSTONE) {
+			free(e);
+		}
+	}
+	free(t);
 	if (zs != NULL) {
 		for (size_t i = 0; i < zs->zone_cnt; i++) {
 			zone_free(zs->zones[i]);
