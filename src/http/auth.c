@@ -140,3 +140,23 @@ int auth_client_addr(const cidr_t *peer, const char *xff, const cidr_t *trusted,
 	}
 	return LC_EOK;
 }
+
+bool auth_forwarded_tls(const cidr_t *peer, const char *xfp, const cidr_t *trusted,
+			size_t trusted_cnt)
+{
+	if (xfp == NULL) {
+		return false;
+	}
+	bool peer_trusted = false;
+	for (size_t i = 0; i < trusted_cnt && !peer_trusted; i++) {
+		peer_trusted = cidr_contains(&trusted[i], peer);
+	}
+	/* Several proxies may each have appended a value: the last one is our proxy's. */
+	const char *last = strrchr(xfp, ',');
+	last = last != NULL ? last + 1 : xfp;
+	while (*last == ' ' || *last == '\t') {
+		last++;
+	}
+	return peer_trusted && strncasecmp(last, "https", 5) == 0 &&
+	       (last[5] == '\0' || last[5] == ' ' || last[5] == '\t');
+}

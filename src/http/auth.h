@@ -3,6 +3,7 @@
 #ifndef LC_HTTP_AUTH_H
 #define LC_HTTP_AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http/request.h"
@@ -37,5 +38,14 @@ void auth_creds_wipe(auth_creds_t *c);
  */
 int auth_client_addr(const cidr_t *peer, const char *xff, const cidr_t *trusted,
 		     size_t trusted_cnt, cidr_t *out);
+
+/**
+ * Did the request reach the proxy over TLS? Only when the peer is a trusted
+ * proxy and its X-Forwarded-Proto (the last one) says "https". localcertd
+ * itself serves plain HTTP; TLS ends at the proxy in front of it.
+ * @param xfp the last X-Forwarded-Proto header's value, or NULL.
+ */
+bool auth_forwarded_tls(const cidr_t *peer, const char *xfp, const cidr_t *trusted,
+			size_t trusted_cnt);
 
 #endif

@@ -34,7 +34,17 @@ typedef struct http_req {
 	size_t header_cnt;
 	const http_kv_t *query;     /**< when conn is NULL: the query-string arguments, in order */
 	size_t query_cnt;
+	bool tls;                   /**< came over TLS: a trusted proxy said X-Forwarded-Proto: https */
 } http_req_t;
+
+#define HTTP_RESP_HDR_MAX 8       /* extra response headers */
+#define HTTP_RESP_HDR_VALUE 512   /* bytes per value, NUL included */
+
+/** An extra response header (Set-Cookie, Location, Content-Security-Policy, ...). */
+typedef struct http_hdr {
+	const char *name;               /**< static string */
+	char value[HTTP_RESP_HDR_VALUE];
+} http_hdr_t;
 
 /** What the handler answers. Fill with http_error() / jsonio_respond() or by hand. */
 typedef struct http_resp {
@@ -44,7 +54,25 @@ typedef struct http_resp {
 	unsigned retry_after_s;   /**< > 0 adds Retry-After (429) */
 	const char *allow;        /**< static string for the Allow header (405), or NULL */
 	bool close;               /**< send "Connection: close" */
+	const char *content_type; /**< static string; NULL = application/json (when there is a body) */
+	http_hdr_t hdr[HTTP_RESP_HDR_MAX];
+	unsigned hdr_cnt;
 } http_resp_t;
+
+/**
+ * Add a response header; the value is formatted like printf. A value that
+ * holds a CR or LF is refused (header injection).
+ * @param name a static string.
+ * @return LC_EOK; LC_ESPACE (too many headers or value too long); LC_EINVAL (CR/LF).
+ */
+int http_resp_header(http_resp_t *r, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * Is the request's Host header (port removed, any case) equal to name?
+ * A missing Host never matches.
+ */
+bool http_req_host_is(const http_req_t *r, const char *name);
 
 /** A request header (case-insensitive name), or NULL. The first one if repeated. Borrowed. */
 const char *http_req_header(const http_req_t *r, const char *name);

@@ -65,12 +65,22 @@ static const route_t *find(const route_t *table, size_t cnt, const char *path)
 	return NULL;
 }
 
+static router_hook_t console_hook;
+
+void router_set_console(router_hook_t hook)
+{
+	console_hook = hook;
+}
+
 void router_dispatch(const http_req_t *req, http_resp_t *resp)
 {
 	const char *path = req->path;
 	size_t plen = strlen(ACMEDNS_PREFIX);
 	const route_t *rt = NULL;
-	if (strncmp(path, ACMEDNS_PREFIX, plen) == 0 && path[plen] == '/') {
+	const char *api_host = req->api != NULL ? req->api->conf->api_host : NULL;
+	if (api_host != NULL && !http_req_host_is(req, api_host)) {
+		/* The API has its own host name: elsewhere only the console answers. */
+	} else if (strncmp(path, ACMEDNS_PREFIX, plen) == 0 && path[plen] == '/') {
 		rt = find(acmedns_routes, sizeof(acmedns_routes) / sizeof(acmedns_routes[0]),
 			  path + plen);
 	} else {
@@ -78,6 +88,9 @@ void router_dispatch(const http_req_t *req, http_resp_t *resp)
 		if (rt == NULL) {
 			rt = find(v1_routes, sizeof(v1_routes) / sizeof(v1_routes[0]), path);
 		}
+	}
+	if (rt == NULL && console_hook != NULL && console_hook(req, resp)) {
+		return;
 	}
 	if (rt == NULL) {
 		http_error(resp, 404, "not_found", "there is nothing at this path");
@@ -99,6 +112,8 @@ void router_serve(http_req_t *req, const cidr_t *peer, const char *url, http_res
 	/* The last X-Forwarded-For header is the one our trusted proxy appended. */
 	const char *xff = http_req_header_last(req, "X-Forwarded-For");
 	auth_client_addr(peer, xff, api->trusted, api->trusted_cnt, &req->client);
+	req->tls = auth_forwarded_tls(peer, http_req_header_last(req, "X-Forwarded-Proto"),
+				      api->trusted, api->trusted_cnt);
 	cidr_format(&req->client, true, req->client_text, sizeof(req->client_text));
 	if (router_normalise(url, path, sizeof(path)) != LC_EOK) {
 		http_error(resp, 404, "not_found", "there is nothing at this path");

@@ -3,6 +3,7 @@
 #ifndef LC_HTTP_ROUTER_H
 #define LC_HTTP_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http/request.h"
@@ -27,6 +28,18 @@ int router_normalise(const char *path, char *out, size_t out_size);
  * HEAD is served wherever GET is.
  */
 void router_dispatch(const http_req_t *req, http_resp_t *resp);
+
+/**
+ * A second request handler, tried for paths the API does not serve (the web
+ * console). It returns false when it does not serve the path either.
+ */
+typedef bool (*router_hook_t)(const http_req_t *req, http_resp_t *resp);
+
+/**
+ * Install the console hook. Call once at startup, before the HTTP server
+ * starts (main.c: http/ may not include web/, STYLE 2.1). NULL removes it.
+ */
+void router_set_console(router_hook_t hook);
 
 /**
  * Serve a request whose body has been read: decide the client (the peer, or

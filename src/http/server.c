@@ -138,7 +138,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, http_resp_t *r)
 		return MHD_NO;
 	}
 	if (r->body_len > 0) {
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+					r->content_type != NULL ? r->content_type : "application/json");
+	}
+	for (unsigned i = 0; i < r->hdr_cnt; i++) {
+		MHD_add_response_header(mr, r->hdr[i].name, r->hdr[i].value);
 	}
 	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
