@@ -353,10 +353,15 @@ int rebuild_init(const conf_t *c, store_t *st)
 	if (ret != LC_EOK) {
 		return ret;
 	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = store_changes(st, 0, load_cb, NULL, &last_seq);
 	if (ret != LC_EOK) {
 		return ret;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("loaded %zu subdomains in %ld ms", zoneset_sub_count(),
+		 (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	pub_stop = false;
 	if (pthread_create(&publisher, NULL, publisher_main, NULL) != 0) {
 		return LC_ENOMEM;

@@ -100,6 +100,7 @@ enum {
 	S_KEY_REVOKE_SUB,
 	S_KEY_LIST,
 	S_CHANGES,
+	S_LOAD_ALL,
 	S_INTEGRITY,
 	S_COUNT
 };
@@ -137,6 +138,11 @@ static const char *const sql_text[S_COUNT] = {
 	[S_CHANGES] = "SELECT s.id, s.label, s.parent, s.kind, s.serial, s.created, s.deleted,"
 		      " s.seq, t.value FROM subdomains s LEFT JOIN txt t ON t.sub_id = s.id"
 		      " WHERE s.seq > ?1 ORDER BY s.seq, t.id",
+	/* The first load: in rowid order both sides come from b-trees already
+	 * sorted, so SQLite needs no temporary sort over every row. */
+	[S_LOAD_ALL] = "SELECT s.id, s.label, s.parent, s.kind, s.serial, s.created, s.deleted,"
+		       " s.seq, t.value FROM subdomains s LEFT JOIN txt t ON t.sub_id = s.id"
+		       " WHERE s.deleted = 0 ORDER BY s.id, t.id",
 	[S_INTEGRITY] = "PRAGMA quick_check",
 };
 
@@ -805,8 +811,14 @@ int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, 
 {
 	/* One query joins the values; rows of one subdomain are adjacent (ordered
 	 * by seq, which is unique per subdomain), so records are assembled in order. */
-	sqlite3_stmt *s = stmt_get(st, S_CHANGES);
-	sqlite3_bind_int64(s, 1, since_seq);
+	int64_t all_seq = 0;
+	if (since_seq == 0 && store_seq(st, &all_seq) != LC_EOK) {
+		return LC_EDB;
+	}
+	sqlite3_stmt *s = stmt_get(st, since_seq == 0 ? S_LOAD_ALL : S_CHANGES);
+	if (since_seq != 0) {
+		sqlite3_bind_int64(s, 1, since_seq);
+	}
 	sub_rec_t cur;
 	bool have = false;
 	int rc;
@@ -841,6 +853,9 @@ int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, 
 		if (ret == 0) {
 			*out_max_seq = cur.seq;
 		}
+	}
+	if (ret == LC_EOK && since_seq == 0) {
+		*out_max_seq = all_seq; /* rows came in id order: the sequence is the store's */
 	}
 	return ret;
 }

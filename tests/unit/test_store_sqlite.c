@@ -177,8 +177,11 @@ int main(void)
 	is_int(store_txt_add(st, a.id, "x", &r), LC_ENOENT, "no values for deleted");
 	is_int(store_sub_delete(st, a.id, &r), LC_ENOENT, "delete twice");
 	memset(&seen, 0, sizeof(seen));
-	store_changes(st, 0, count_sub, &seen, &max2);
+	store_changes(st, max, count_sub, &seen, &max2);
 	is_int(seen.deleted, 1, "feed reports the deletion");
+	memset(&seen, 0, sizeof(seen));
+	store_changes(st, 0, count_sub, &seen, &max2);
+	ok(seen.deleted == 0 && seen.cnt == 2, "the first load (since 0) lists live subdomains only");
 
 	/* A second connection (another process, e.g. localcertctl) sees committed changes */
 	store_t *st2 = NULL;
