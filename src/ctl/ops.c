@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctl/batch.h"
 #include "ctl/blocklist.h"
 #include "ctl/ops.h"
 #include "ctl/rebuild.h"
@@ -19,8 +20,10 @@
 #define SECRET_BYTES 32 /* 256 bits of entropy (SPEC 2) */
 
 /*
- * Module state. One writer at a time: the mutex also serialises every use of
- * the store connection, which is a single SQLite handle (store.h).
+ * Module state. The mutex owns the store connection, a single SQLite handle
+ * (store.h): whoever uses it holds the mutex. Changes do not take it
+ * themselves: they are jobs for the group-commit writer (ctl/batch.h), which
+ * holds it for a whole batch. Reads (find, ping, poll) take it directly.
  */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const conf_t *conf;
@@ -115,7 +118,8 @@ static int start(const conf_t *c, store_t *st, bool online)
 	store = st;
 	publish = online;
 	pthread_mutex_unlock(&lock);
-	return LC_EOK;
+	/* The daemon gets the writer thread; a tool runs each change as a batch of one. */
+	return batch_start(st, &lock, online, online);
 }
 
 int ops_init(const conf_t *c, store_t *st)
@@ -141,6 +145,7 @@ int ops_poll(void)
 
 void ops_cleanup(void)
 {
+	batch_stop(); /* runs what is queued first */
 	pthread_mutex_lock(&lock);
 	conf = NULL;
 	store = NULL;
@@ -162,21 +167,14 @@ void ops_creds_wipe(ops_creds_t *c)
 }
 
 /*
- * Publish a committed change (daemon only); caller holds the lock. A failure
- * here is not lost data: the row carries its sequence, so the next
- * rebuild_poll() publishes it again.
+ * Each change below is a job: a function that runs on the writer inside the
+ * batch transaction (ctl/batch.h) with the lock held, and the struct that
+ * carries its inputs and outputs. Work that needs no store (randomness,
+ * hashing the presented secret, syntax checks) stays in the calling thread.
+ * A job that sets pub gets that subdomain published after the commit; a
+ * publishing failure is not lost data: the row carries its sequence, so the
+ * next rebuild_poll() publishes it again.
  */
-static int publish_sub(const sub_rec_t *s)
-{
-	if (!publish) {
-		return LC_EOK;
-	}
-	int ret = rebuild_sub(s);
-	if (ret != LC_EOK) {
-		log_err("ops: publishing %s.%s failed: %s", s->label, s->parent, lc_strerror(ret));
-	}
-	return ret;
-}
 
 /* Make a secret: 32 random bytes as base64url text, and its SHA-256. */
 static int secret_new(char out_text[OPS_SECRET_LEN + 1], uint8_t out_hash[SHA256_DIGEST_LENGTH])
@@ -212,15 +210,53 @@ static void creds_fill(ops_creds_t *out, const sub_rec_t *s, const char *key_id)
 	out->server_url = conf->server_url;
 }
 
+/* A registration: a subdomain and its first key. */
+typedef struct register_job {
+	sub_kind_t kind;
+	const char *parent;
+	const char *label; /* NULL: a random UUID */
+	const uint8_t *hash;
+	const char *allowfrom;
+	sub_rec_t sub;
+	char key_id[STORE_KEY_ID_LEN + 1];
+} register_job_t;
+
+static int register_job(batch_job_t *j)
+{
+	register_job_t *r = j->arg;
+	int ret = LC_EEXIST;
+	/* A random label that ever existed is taken (never reissued): draw again. */
+	for (int attempt = 0; attempt < 4 && ret == LC_EEXIST; attempt++) {
+		char uuid[RAND_UUID_LEN + 1];
+		const char *l = r->label;
+		if (l == NULL) {
+			ret = rand_uuid4(uuid);
+			if (ret != LC_EOK) {
+				return ret;
+			}
+			l = uuid;
+		}
+		ret = store_sub_create_key(store, l, r->parent, r->kind, r->hash, r->allowfrom,
+					   &r->sub, r->key_id);
+		if (r->label != NULL) {
+			break;
+		}
+	}
+	if (ret == LC_EOK) {
+		j->pub = &r->sub;
+	}
+	return ret;
+}
+
 int ops_register(sub_kind_t kind, const char *parent, const char *label, const cidr_t *allow,
 		 size_t allow_cnt, ops_creds_t *out)
 {
 	uint8_t hash[SHA256_DIGEST_LENGTH];
-	char key_id[STORE_KEY_ID_LEN + 1];
-	sub_rec_t sub;
 	memset(out, 0, sizeof(*out));
+	register_job_t r = { .kind = kind, .label = label, .hash = hash, .allowfrom = out->allowfrom };
+	batch_job_t j = { .fn = register_job, .arg = &r };
 
-	pthread_mutex_lock(&lock);
+	/* conf is set before the API starts and cleared after it stops: no lock needed. */
 	int ret = LC_EINVAL;
 	if (conf == NULL) {
 		goto out;
@@ -246,30 +282,12 @@ int ops_register(sub_kind_t kind, const char *parent, const char *label, const c
 	if (ret != LC_EOK) {
 		goto out;
 	}
-	/* A random label that ever existed is taken (never reissued): draw again. */
-	for (int attempt = 0; attempt < 4; attempt++) {
-		char uuid[RAND_UUID_LEN + 1];
-		const char *l = label;
-		if (l == NULL) {
-			ret = rand_uuid4(uuid);
-			if (ret != LC_EOK) {
-				goto out;
-			}
-			l = uuid;
-		}
-		ret = store_sub_create_key(store, l, parent, kind, hash, out->allowfrom, &sub,
-					   key_id);
-		if (ret != LC_EEXIST || label != NULL) {
-			break;
-		}
+	r.parent = parent;
+	ret = batch_run(&j);
+	if (ret == LC_EOK) {
+		creds_fill(out, &r.sub, r.key_id);
 	}
-	if (ret != LC_EOK) {
-		goto out;
-	}
-	creds_fill(out, &sub, key_id);
-	ret = publish_sub(&sub);
 out:
-	pthread_mutex_unlock(&lock);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (ret != LC_EOK) {
 		ops_creds_wipe(out);
@@ -304,22 +322,36 @@ int ops_sub_find(const char *fqdn, sub_rec_t *out_sub)
 	return ret;
 }
 
+/* Another key for a live subdomain. */
+typedef struct key_job {
+	int64_t sub_id;
+	const uint8_t *hash;
+	const char *allowfrom;
+	sub_rec_t sub;
+	char key_id[STORE_KEY_ID_LEN + 1];
+} key_job_t;
+
+static int key_create_job(batch_job_t *j)
+{
+	key_job_t *k = j->arg;
+	int ret = store_sub_get(store, k->sub_id, &k->sub);
+	if (ret == LC_EOK && k->sub.deleted) {
+		ret = LC_ENOENT;
+	}
+	if (ret == LC_EOK) {
+		ret = store_key_create(store, k->sub_id, k->hash, k->allowfrom, k->key_id);
+	}
+	return ret;
+}
+
 int ops_key_create(int64_t sub_id, const cidr_t *allow, size_t allow_cnt, ops_creds_t *out)
 {
 	uint8_t hash[SHA256_DIGEST_LENGTH];
-	char key_id[STORE_KEY_ID_LEN + 1];
-	sub_rec_t sub;
 	memset(out, 0, sizeof(*out));
+	key_job_t k = { .sub_id = sub_id, .hash = hash, .allowfrom = out->allowfrom };
+	batch_job_t j = { .fn = key_create_job, .arg = &k };
 
-	pthread_mutex_lock(&lock);
 	int ret = allow_text(allow, allow_cnt, out->allowfrom);
-	if (ret != LC_EOK) {
-		goto out;
-	}
-	ret = store_sub_get(store, sub_id, &sub);
-	if (ret == LC_EOK && sub.deleted) {
-		ret = LC_ENOENT;
-	}
 	if (ret != LC_EOK) {
 		goto out;
 	}
@@ -327,18 +359,21 @@ int ops_key_create(int64_t sub_id, const cidr_t *allow, size_t allow_cnt, ops_cr
 	if (ret != LC_EOK) {
 		goto out;
 	}
-	ret = store_key_create(store, sub_id, hash, out->allowfrom, key_id);
-	if (ret != LC_EOK) {
-		goto out;
+	ret = batch_run(&j);
+	if (ret == LC_EOK) {
+		creds_fill(out, &k.sub, k.key_id);
 	}
-	creds_fill(out, &sub, key_id);
 out:
-	pthread_mutex_unlock(&lock);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (ret != LC_EOK) {
 		ops_creds_wipe(out);
 	}
 	return ret;
+}
+
+static int key_revoke_job(batch_job_t *j)
+{
+	return store_key_revoke(store, j->arg);
 }
 
 int ops_key_revoke(const char *key_id)
@@ -349,54 +384,69 @@ int ops_key_revoke(const char *key_id)
 	}
 	snprintf(id, sizeof(id), "%s", key_id);
 	validate_lower(id);
-	pthread_mutex_lock(&lock);
-	int ret = store_key_revoke(store, id);
-	pthread_mutex_unlock(&lock);
-	return ret;
+	batch_job_t j = { .fn = key_revoke_job, .arg = id };
+	return batch_run(&j);
+}
+
+/* A use of a key: check it, and for an update set a value. */
+typedef struct auth_job {
+	const ops_auth_t *a;
+	uint8_t got[SHA256_DIGEST_LENGTH]; /* SHA-256 of the presented secret */
+	const char *subdomain;             /* update only */
+	const char *txt;                   /* update only */
+	sub_rec_t *out_sub;
+	sub_rec_t sub;
+} auth_job_t;
+
+/* Hash the presented secret in the calling thread, so the writer only compares. */
+static void auth_job_init(auth_job_t *x, const ops_auth_t *a, sub_rec_t *out_sub)
+{
+	memset(x, 0, sizeof(*x));
+	x->a = a;
+	x->out_sub = out_sub;
+	const char *secret = a->secret != NULL ? a->secret : "";
+	SHA256((const unsigned char *)secret, strlen(secret), x->got);
 }
 
 /*
- * Authenticate a key (caller holds the lock). Every path hashes the presented
- * secret and compares 32 bytes with CRYPTO_memcmp, against a dummy hash when
- * the id is unknown, so the time taken does not tell whether an id exists.
+ * Authenticate a key (on the writer). Every path has hashed the presented
+ * secret (auth_job_init()) and compares 32 bytes with CRYPTO_memcmp, against a
+ * dummy hash when the id is unknown, so the time taken does not tell whether
+ * an id exists.
  */
-static int authenticate(const ops_auth_t *a, sub_rec_t *out_sub)
+static int authenticate(const ops_auth_t *a, const uint8_t got[SHA256_DIGEST_LENGTH],
+			sub_rec_t *out_sub)
 {
-	uint8_t got[SHA256_DIGEST_LENGTH];
 	char id[STORE_KEY_ID_LEN + 1] = "";
 	key_rec_t key;
 	int ret = LC_ENOENT;
 
-	const char *secret = a->secret != NULL ? a->secret : "";
-	SHA256((const unsigned char *)secret, strlen(secret), got);
 	if (a->key_id != NULL && validate_uuid(a->key_id)) {
 		snprintf(id, sizeof(id), "%s", a->key_id);
 		validate_lower(id);
 		ret = store_key_get(store, id, &key);
 	}
 	if (ret != LC_EOK && ret != LC_ENOENT) {
-		goto out; /* storage failure: not the client's fault */
+		return ret; /* storage failure: not the client's fault */
 	}
 	const uint8_t *want = ret == LC_EOK ? key.secret_hash : dummy_hash;
-	bool match = CRYPTO_memcmp(got, want, sizeof(got)) == 0;
+	bool match = CRYPTO_memcmp(got, want, SHA256_DIGEST_LENGTH) == 0;
 	if (ret != LC_EOK || !match) {
-		ret = LC_EAUTH;
-		goto out;
+		return LC_EAUTH;
 	}
 	ret = store_sub_get(store, key.sub_id, out_sub);
 	if (ret == LC_ENOENT || (ret == LC_EOK && out_sub->deleted)) {
 		ret = LC_EAUTH;
 	}
 	if (ret != LC_EOK) {
-		goto out;
+		return ret;
 	}
 	/* SPEC 2: updates only from inside the key's allowfrom list, when it has one. */
 	cidr_t allow[OPS_ALLOWFROM_MAX];
 	size_t allow_cnt = 0;
 	if (cidr_list_parse(key.allowfrom, allow, OPS_ALLOWFROM_MAX, &allow_cnt) != LC_EOK) {
 		log_err("ops: key %s has an unreadable allowfrom list", id);
-		ret = LC_EACCES;
-		goto out;
+		return LC_EACCES;
 	}
 	if (allow_cnt > 0) {
 		bool inside = false;
@@ -404,23 +454,34 @@ static int authenticate(const ops_auth_t *a, sub_rec_t *out_sub)
 			inside = cidr_contains(&allow[i], a->addr);
 		}
 		if (!inside) {
-			ret = LC_EACCES;
-			goto out;
+			return LC_EACCES;
 		}
 	}
-	if (store_key_touch(store, id, (int64_t)time(NULL)) != LC_EOK) {
+	/*
+	 * last_used, to the second, joins the batch's transaction: no commit of
+	 * its own. Further uses within the same second write nothing. It is
+	 * undone with the job when the use fails later (wrong subdomain).
+	 */
+	int64_t now = (int64_t)time(NULL);
+	if (key.last_used != now && store_key_touch(store, id, now) != LC_EOK) {
 		log_warn("ops: could not record last use of key %s", id);
 	}
-out:
-	OPENSSL_cleanse(got, sizeof(got));
-	return ret;
+	return LC_EOK;
+}
+
+static int check_job(batch_job_t *j)
+{
+	auth_job_t *x = j->arg;
+	return authenticate(x->a, x->got, x->out_sub);
 }
 
 int ops_check(const ops_auth_t *a, sub_rec_t *out_sub)
 {
-	pthread_mutex_lock(&lock);
-	int ret = store != NULL ? authenticate(a, out_sub) : LC_EDB;
-	pthread_mutex_unlock(&lock);
+	auth_job_t x;
+	auth_job_init(&x, a, out_sub);
+	batch_job_t j = { .fn = check_job, .arg = &x };
+	int ret = batch_run(&j);
+	OPENSSL_cleanse(x.got, sizeof(x.got));
 	return ret;
 }
 
@@ -438,54 +499,77 @@ static bool names_sub(const char *given, const sub_rec_t *s)
 	return ops_fqdn(s, fqdn, sizeof(fqdn)) == LC_EOK && strcmp(name, fqdn) == 0;
 }
 
+static int update_job(batch_job_t *j)
+{
+	auth_job_t *x = j->arg;
+	int ret = authenticate(x->a, x->got, &x->sub);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	if (!names_sub(x->subdomain, &x->sub)) {
+		return LC_EAUTH;
+	}
+	ret = store_txt_add(store, x->sub.id, x->txt, x->out_sub);
+	if (ret == LC_EOK) {
+		j->pub = x->out_sub;
+	}
+	return ret;
+}
+
 int ops_update(const ops_auth_t *a, const char *subdomain, const char *txt, sub_rec_t *out_sub)
 {
 	if (subdomain == NULL || !validate_txt(txt)) {
 		return LC_EINVAL;
 	}
-	sub_rec_t sub;
-	pthread_mutex_lock(&lock);
-	int ret = store != NULL ? authenticate(a, &sub) : LC_EDB;
-	if (ret != LC_EOK) {
-		goto out;
+	auth_job_t x;
+	auth_job_init(&x, a, out_sub);
+	x.subdomain = subdomain;
+	x.txt = txt;
+	batch_job_t j = { .fn = update_job, .arg = &x };
+	int ret = batch_run(&j);
+	OPENSSL_cleanse(x.got, sizeof(x.got));
+	return ret;
+}
+
+/* Console and localcertctl changes to one subdomain. */
+typedef struct sub_job {
+	int64_t sub_id;
+	const char *txt;
+	sub_rec_t *out_sub;
+} sub_job_t;
+
+static int txt_delete_job(batch_job_t *j)
+{
+	sub_job_t *x = j->arg;
+	int ret = store_txt_del(store, x->sub_id, x->txt, x->out_sub);
+	if (ret == LC_EOK) {
+		j->pub = x->out_sub;
 	}
-	if (!names_sub(subdomain, &sub)) {
-		ret = LC_EAUTH;
-		goto out;
-	}
-	ret = store_txt_add(store, sub.id, txt, out_sub);
-	if (ret == LC_ENOENT) {
-		ret = LC_EAUTH; /* deleted between the key check and the write */
-	}
-	if (ret != LC_EOK) {
-		goto out;
-	}
-	ret = publish_sub(out_sub);
-out:
-	pthread_mutex_unlock(&lock);
 	return ret;
 }
 
 int ops_txt_delete(int64_t sub_id, const char *txt, sub_rec_t *out_sub)
 {
-	pthread_mutex_lock(&lock);
-	int ret = store_txt_del(store, sub_id, txt, out_sub);
+	sub_job_t x = { .sub_id = sub_id, .txt = txt, .out_sub = out_sub };
+	batch_job_t j = { .fn = txt_delete_job, .arg = &x };
+	return batch_run(&j);
+}
+
+static int sub_delete_job(batch_job_t *j)
+{
+	sub_job_t *x = j->arg;
+	int ret = store_sub_delete(store, x->sub_id, x->out_sub);
 	if (ret == LC_EOK) {
-		ret = publish_sub(out_sub);
+		j->pub = x->out_sub;
 	}
-	pthread_mutex_unlock(&lock);
 	return ret;
 }
 
 int ops_sub_delete(int64_t sub_id, sub_rec_t *out_sub)
 {
-	pthread_mutex_lock(&lock);
-	int ret = store_sub_delete(store, sub_id, out_sub);
-	if (ret == LC_EOK) {
-		ret = publish_sub(out_sub);
-	}
-	pthread_mutex_unlock(&lock);
-	return ret;
+	sub_job_t x = { .sub_id = sub_id, .out_sub = out_sub };
+	batch_job_t j = { .fn = sub_delete_job, .arg = &x };
+	return batch_run(&j);
 }
 
 int ops_store_ping(void)

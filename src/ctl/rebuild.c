@@ -108,6 +108,18 @@ int rebuild_sub(const sub_rec_t *s)
 	return ret;
 }
 
+void rebuild_thread_enter(void)
+{
+	rcu_register_thread();
+	registered = true;
+}
+
+void rebuild_thread_leave(void)
+{
+	registered = false;
+	rcu_unregister_thread();
+}
+
 /* ---- building zones from the config ---- */
 
 static int add_text(zone_t *z, rrset_t *tmpl, const uint8_t *owner, size_t owner_len,

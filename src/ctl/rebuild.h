@@ -24,6 +24,17 @@ int rebuild_init(const conf_t *c, store_t *st);
 int rebuild_sub(const sub_rec_t *s);
 
 /**
+ * Make the calling thread an RCU writer of its own, so that its rebuild_sub()
+ * calls apply directly instead of handing each change to the publisher thread
+ * and waiting. For a long-lived writer thread (the group-commit writer of
+ * ctl/ops.c); call rebuild_thread_leave() before it exits.
+ */
+void rebuild_thread_enter(void);
+
+/** Undo rebuild_thread_enter() (waits for nothing; call_rcu callbacks run later). */
+void rebuild_thread_leave(void);
+
+/**
  * Pick up changes committed by other processes (localcertctl) since the last
  * call, and publish them. Called about once a second by the daemon; caller
  * holds the writer mutex.

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sqlite.c -- the store on SQLite: WAL, synchronous=FULL, versioned schema, prepared statements */
+#include <assert.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -80,6 +81,9 @@ enum {
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
 	S_SEQ_BUMP,
 	S_SEQ_GET,
 	S_SUB_INSERT,
@@ -109,6 +113,9 @@ static const char *const sql_text[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT lc",
+	[S_RELEASE] = "RELEASE lc",
+	[S_ROLLBACK_TO] = "ROLLBACK TO lc",
 	[S_SEQ_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value",
 	[S_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
 	[S_SUB_INSERT] = "INSERT INTO subdomains (label, parent, kind, serial, created, deleted, seq)"
@@ -149,6 +156,7 @@ static const char *const sql_text[S_COUNT] = {
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
+	int depth; /* open transaction levels: 1 = BEGIN, more = savepoints inside it */
 	struct store_acct *acct; /* statements of accounts.c, prepared on first use */
 };
 
@@ -179,26 +187,66 @@ static int exec_done(store_t *st, sqlite3_stmt *s, const char *what)
 	return LC_EOK;
 }
 
+/*
+ * Transactions nest. The outermost level is BEGIN IMMEDIATE ... COMMIT, the
+ * one fsync. A level opened inside it is a SAVEPOINT: when ctl/ops.c runs many
+ * requests in one transaction (group commit), each store call still undoes
+ * only its own changes when it fails. SQLite itself rolls the whole
+ * transaction back after some errors (I/O, disk full); from then on every
+ * inner level fails, and so does the final COMMIT, so nothing half-done is
+ * ever reported as committed.
+ */
 static int txn_begin(store_t *st)
 {
-	return exec_done(st, stmt_get(st, S_BEGIN), "begin");
-}
-
-static int txn_commit(store_t *st)
-{
-	int ret = exec_done(st, stmt_get(st, S_COMMIT), "commit");
-	if (ret != LC_EOK && !sqlite3_get_autocommit(st->db)) {
-		/* COMMIT failed but the transaction is still open: undo it. */
-		exec_done(st, stmt_get(st, S_ROLLBACK), "rollback");
+	if (st->depth > 0 && sqlite3_get_autocommit(st->db)) {
+		return LC_EDB; /* the enclosing transaction is gone (logged when it failed) */
+	}
+	int ret = exec_done(st, stmt_get(st, st->depth == 0 ? S_BEGIN : S_SAVEPOINT), "begin");
+	if (ret == LC_EOK) {
+		st->depth++;
 	}
 	return ret;
 }
 
 static void txn_rollback(store_t *st)
 {
-	if (!sqlite3_get_autocommit(st->db)) {
+	assert(st->depth > 0);
+	st->depth--;
+	if (sqlite3_get_autocommit(st->db)) {
+		return; /* SQLite already rolled everything back */
+	}
+	if (st->depth == 0) {
+		exec_done(st, stmt_get(st, S_ROLLBACK), "rollback");
+	} else if (exec_done(st, stmt_get(st, S_ROLLBACK_TO), "rollback to savepoint") ==
+		   LC_EOK) {
+		/* ROLLBACK TO keeps the savepoint open: close it too. */
+		exec_done(st, stmt_get(st, S_RELEASE), "release savepoint");
+	}
+}
+
+static int txn_commit(store_t *st)
+{
+	assert(st->depth > 0);
+	if (st->depth > 1) {
+		if (sqlite3_get_autocommit(st->db)) {
+			st->depth--;
+			return LC_EDB;
+		}
+		int ret = exec_done(st, stmt_get(st, S_RELEASE), "release savepoint");
+		if (ret == LC_EOK) {
+			st->depth--;
+		} else {
+			txn_rollback(st);
+		}
+		return ret;
+	}
+	st->depth = 0;
+	int ret = exec_done(st, stmt_get(st, S_COMMIT), "commit");
+	if (ret != LC_EOK && !sqlite3_get_autocommit(st->db)) {
+		/* COMMIT failed but the transaction is still open: undo it. */
 		exec_done(st, stmt_get(st, S_ROLLBACK), "rollback");
 	}
+	return ret;
 }
 
 /* Copy column text into a fixed buffer; too long means the row is not ours. */
@@ -883,6 +931,21 @@ int store_check(store_t *st)
 		return LC_EDB;
 	}
 	return LC_EOK;
+}
+
+int store_txn_begin(store_t *st)
+{
+	return txn_begin(st);
+}
+
+int store_txn_commit(store_t *st)
+{
+	return txn_commit(st);
+}
+
+void store_txn_rollback(store_t *st)
+{
+	txn_rollback(st);
 }
 
 /* ---- shared with the other files of the SQLite backend (sqlite_int.h) ---- */

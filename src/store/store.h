@@ -144,4 +144,28 @@ int store_seq(store_t *st, int64_t *out_seq);
 /** Run SQLite's quick integrity check (reads every page). @return LC_EOK if "ok"; LC_EDB otherwise. */
 int store_check(store_t *st);
 
+/**
+ * Open a transaction level. Outside any transaction this is BEGIN IMMEDIATE
+ * (taking SQLite's write lock); inside one it is a SAVEPOINT. Every store_*
+ * call that writes opens its own level, so between store_txn_begin() and
+ * store_txn_commit() many calls share one transaction and one fsync (group
+ * commit, ctl/ops.c), and a call that fails undoes only its own changes.
+ * Levels close in reverse order of opening.
+ * @return LC_EOK; LC_EDB (also when the enclosing transaction was rolled back by
+ *         SQLite after an I/O error: nothing more can be added to it).
+ */
+int store_txn_begin(store_t *st);
+
+/**
+ * Close the innermost level keeping its changes: RELEASE for a savepoint; for
+ * the outermost level COMMIT, which returns once the changes are durable
+ * (WAL, synchronous=FULL). A failed commit leaves nothing of the transaction.
+ * @return LC_EOK; LC_EDB (this level's changes are gone, and for the outermost
+ *         level every change since store_txn_begin()).
+ */
+int store_txn_commit(store_t *st);
+
+/** Close the innermost level undoing its changes (ROLLBACK TO + RELEASE, or ROLLBACK). */
+void store_txn_rollback(store_t *st);
+
 #endif

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/* batch.c -- group commit: one writer thread, many callers' changes per transaction and fsync */
+#include <pthread.h>
+#include <string.h>
+
+#include "ctl/batch.h"
+#include "ctl/rebuild.h"
+#include "util/error.h"
+#include "util/log.h"
+
+/*
+ * Why: with synchronous=FULL every COMMIT waits for an fsync of the WAL
+ * (about 0.3 ms on a fast disk, milliseconds on a slow one). One transaction
+ * per request caps the API at one request per fsync, however many clients
+ * wait. Here the fsync is shared: while the writer commits one batch, new
+ * requests queue up and become the next batch. Nothing waits on a timer, so
+ * a lone request costs what it did before; under load the batches grow by
+ * themselves (LevelDB's and PostgreSQL's group commit work the same way).
+ *
+ * The queue lock (qlock) guards the queue, the flags and the counters. The
+ * store lock (ops.c's writer mutex) guards the store connection and the DNS
+ * index writes; the writer holds it for one whole batch: begin, jobs,
+ * commit, publish. Callers wait on a condition variable of their own job, so
+ * waking one does not wake the others.
+ */
+
+static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cond = PTHREAD_COND_INITIALIZER; /* the writer waits for jobs */
+static batch_job_t *head, *tail;
+static bool running;  /* a writer thread exists */
+static bool stopping;
+static bool held;
+static pthread_t writer;
+static batch_stats_t stats;
+
+/* Set by batch_start(); read by whoever holds *store_lock. */
+static store_t *store;
+static pthread_mutex_t *store_lock;
+static bool publish;
+
+/* Publish each changed subdomain once, in its state after the batch. */
+static void publish_batch(batch_job_t *first)
+{
+	for (batch_job_t *j = first; j != NULL; j = j->next) {
+		if (j->ret != LC_EOK || j->pub == NULL) {
+			continue;
+		}
+		/* A later job of the same subdomain carries the newer state: publish that one. */
+		bool later = false;
+		for (batch_job_t *k = j->next; k != NULL && !later; k = k->next) {
+			later = k->ret == LC_EOK && k->pub != NULL && k->pub->id == j->pub->id;
+		}
+		if (later) {
+			continue;
+		}
+		int ret = rebuild_sub(j->pub);
+		if (ret == LC_EOK) {
+			continue;
+		}
+		/* Stored but not visible: not the promised 200. The next poll shows it. */
+		log_err("batch: publishing %s.%s failed: %s", j->pub->label, j->pub->parent,
+			lc_strerror(ret));
+		for (batch_job_t *k = first; k != j->next; k = k->next) {
+			if (k->ret == LC_EOK && k->pub != NULL && k->pub->id == j->pub->id) {
+				k->ret = ret;
+			}
+		}
+	}
+}
+
+/* Run a list of jobs as one transaction, each in its own savepoint, then publish. */
+static void run_batch(batch_job_t *first)
+{
+	pthread_mutex_lock(store_lock);
+	int ret = store != NULL ? store_txn_begin(store) : LC_EDB;
+	for (batch_job_t *j = first; j != NULL; j = j->next) {
+		j->pub = NULL;
+		j->ret = ret == LC_EOK ? store_txn_begin(store) : ret;
+		if (j->ret != LC_EOK) {
+			continue;
+		}
+		j->ret = j->fn(j);
+		if (j->ret == LC_EOK) {
+			j->ret = store_txn_commit(store); /* RELEASE: kept, not yet durable */
+		} else {
+			store_txn_rollback(store); /* undoes this job only */
+		}
+	}
+	if (ret == LC_EOK) {
+		ret = store_txn_commit(store); /* COMMIT: the one fsync of the batch */
+	}
+	for (batch_job_t *j = first; j != NULL; j = j->next) {
+		if (ret != LC_EOK && j->ret == LC_EOK) {
+			j->ret = ret; /* the commit failed: none of the batch is stored */
+		}
+	}
+	if (ret == LC_EOK && publish) {
+		publish_batch(first);
+	}
+	pthread_mutex_unlock(store_lock);
+}
+
+static void count_batch(size_t n)
+{
+	stats.batches++;
+	stats.jobs += n;
+	if (n > stats.max_jobs) {
+		stats.max_jobs = n;
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	(void)arg;
+	if (publish) {
+		rebuild_thread_enter();
+	}
+	pthread_mutex_lock(&qlock);
+	for (;;) {
+		while ((head == NULL || held) && !stopping) {
+			pthread_cond_wait(&work_cond, &qlock);
+		}
+		if (head == NULL) {
+			break; /* stopping, and nothing left to run */
+		}
+		/* Take up to BATCH_MAX jobs; the rest wait for the next batch. */
+		batch_job_t *first = head, *last = head;
+		size_t n = 1;
+		while (last->next != NULL && n < BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		head = last->next;
+		if (head == NULL) {
+			tail = NULL;
+		}
+		last->next = NULL;
+		stats.queued -= n;
+		pthread_mutex_unlock(&qlock);
+
+		run_batch(first);
+
+		pthread_mutex_lock(&qlock);
+		count_batch(n);
+		for (batch_job_t *j = first, *next; j != NULL; j = next) {
+			next = j->next; /* j belongs to its caller again once done is set */
+			j->done = true;
+			pthread_cond_signal(&j->cond);
+		}
+	}
+	pthread_mutex_unlock(&qlock);
+	if (publish) {
+		rebuild_thread_leave();
+	}
+	return NULL;
+}
+
+int batch_start(store_t *st, pthread_mutex_t *lock, bool threaded, bool pub)
+{
+	batch_stop();
+	pthread_mutex_lock(lock);
+	store = st;
+	store_lock = lock;
+	publish = pub;
+	pthread_mutex_unlock(lock);
+	pthread_mutex_lock(&qlock);
+	memset(&stats, 0, sizeof(stats));
+	stopping = false;
+	held = false;
+	int ret = LC_EOK;
+	if (threaded) {
+		if (pthread_create(&writer, NULL, writer_main, NULL) == 0) {
+			running = true;
+		} else {
+			ret = LC_ENOMEM;
+		}
+	}
+	pthread_mutex_unlock(&qlock);
+	return ret;
+}
+
+int batch_run(batch_job_t *j)
+{
+	j->next = NULL;
+	j->done = false;
+	j->pub = NULL;
+	pthread_mutex_lock(&qlock);
+	if (!running || stopping) {
+		/* No writer (localcertctl, or shutting down): a batch of one, here. */
+		pthread_mutex_unlock(&qlock);
+		if (store_lock == NULL) {
+			return j->ret = LC_EDB;
+		}
+		run_batch(j);
+		pthread_mutex_lock(&qlock);
+		count_batch(1);
+		pthread_mutex_unlock(&qlock);
+		return j->ret;
+	}
+	pthread_cond_init(&j->cond, NULL);
+	if (tail != NULL) {
+		tail->next = j;
+	} else {
+		head = j;
+		/* The writer sleeps only while the queue is empty: this wakes it. */
+		pthread_cond_signal(&work_cond);
+	}
+	tail = j;
+	stats.queued++;
+	while (!j->done) {
+		pthread_cond_wait(&j->cond, &qlock);
+	}
+	pthread_mutex_unlock(&qlock);
+	pthread_cond_destroy(&j->cond);
+	return j->ret;
+}
+
+void batch_stop(void)
+{
+	pthread_mutex_lock(&qlock);
+	bool was_running = running;
+	stopping = true;
+	pthread_cond_signal(&work_cond);
+	pthread_mutex_unlock(&qlock);
+	if (was_running) {
+		pthread_join(writer, NULL);
+	}
+	pthread_mutex_lock(&qlock);
+	running = false;
+	pthread_mutex_unlock(&qlock);
+	if (store_lock != NULL) {
+		pthread_mutex_lock(store_lock);
+		store = NULL;
+		pthread_mutex_unlock(store_lock);
+	}
+}
+
+void batch_hold(bool on)
+{
+	pthread_mutex_lock(&qlock);
+	held = on;
+	pthread_cond_signal(&work_cond);
+	pthread_mutex_unlock(&qlock);
+}
+
+void batch_get_stats(batch_stats_t *out)
+{
+	pthread_mutex_lock(&qlock);
+	*out = stats;
+	pthread_mutex_unlock(&qlock);
+}
