@@ -103,6 +103,10 @@ static int txt_rdata(const char *p, uint8_t *out, size_t out_max, size_t *out_le
 		return LC_EOK;
 	}
 	while (*p == '"') {
+		/* The length byte needs room too, even for an empty string. */
+		if (n + 1 > out_max) {
+			return LC_ERANGE;
+		}
 		size_t lenpos = n++;
 		size_t l = 0;
 		p++;

@@ -1,9 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /* test_dns_rdata.c -- rdata from presentation text */
+#include <stdbool.h>
+
 #include "dns/dns.h"
 #include "dns/rdata.h"
 #include "util/error.h"
 #include "tap.h"
+
+/*
+ * Bug (found by fuzz_dns_text): a TXT string's length byte was written before
+ * checking out_max, so '"a" ""' into a 2-byte buffer wrote a third byte.
+ * A canary just past out_max must stay untouched, whatever the size.
+ */
+static void bug_txt_length_byte_past_out_max(void)
+{
+	uint8_t b[8];
+	size_t l = 0;
+	bool clean = true;
+	for (size_t max = 0; max <= 4; max++) {
+		memset(b, 0xAA, sizeof(b));
+		int ret = rdata_from_text(DNS_TYPE_TXT, "\"a\" \"\"", b, max, &l);
+		clean = clean && b[max] == 0xAA && (ret == LC_ERANGE || (ret == LC_EOK && l <= max));
+	}
+	ok(clean, "bug: TXT never writes past out_max (length byte of an empty string)");
+	is_int(rdata_from_text(DNS_TYPE_TXT, "\"a\" \"\"", b, 3, &l), LC_EOK,
+	       "TXT that exactly fills out_max parses");
+	ok(l == 3 && b[0] == 1 && b[1] == 'a' && b[2] == 0, "exact-fit TXT wire");
+	is_int(rdata_from_text(DNS_TYPE_TXT, "\"a\" \"\"", b, 2, &l), LC_ERANGE,
+	       "one byte short: LC_ERANGE");
+}
 
 int main(void)
 {
@@ -35,5 +60,6 @@ int main(void)
 	is_int(rdata_from_text(DNS_TYPE_TXT, "bare", b, sizeof(b), &l), LC_EOK, "bare word TXT");
 	is_int(rdata_from_text(DNS_TYPE_SOA, "x", b, sizeof(b), &l), LC_EINVAL,
 	       "unsupported type refused");
+	bug_txt_length_byte_past_out_max();
 	return tap_done();
 }
