@@ -7,6 +7,11 @@
 #include <stddef.h>
 
 #define CONF_NAME_MAX 253 /**< domain name in text, without the trailing dot */
+/**
+ * Longest [parent] name: an instant subdomain's challenge name,
+ * "_acme-challenge.<36-character UUID>.<parent>", must stay within CONF_NAME_MAX.
+ */
+#define CONF_PARENT_NAME_MAX (CONF_NAME_MAX - 16 - 37)
 
 /*
  * Every checker returns NULL when the value is fine, or a static reason in

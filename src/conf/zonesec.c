@@ -212,6 +212,12 @@ int zonesec_begin(conf_parse_t *p, enum conf_section sec, char *name)
 	if (why != NULL) {
 		return conf_fail(p, p->line, "zone name \"%s\": %s", name, why);
 	}
+	if (sec == SEC_PARENT && strlen(zname) > CONF_PARENT_NAME_MAX) {
+		return conf_fail(p, p->line,
+				 "parent name \"%s\" is longer than %d characters: "
+				 "_acme-challenge.<uuid>.<parent> would not be a valid name",
+				 zname, CONF_PARENT_NAME_MAX);
+	}
 	if (conf_zone_find(&p->cf->pub, zname) != NULL) {
 		return conf_fail(p, p->line, "zone %s is declared twice", zname);
 	}

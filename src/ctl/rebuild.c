@@ -207,6 +207,14 @@ static int build_fixed(const conf_t *c, const conf_zone_t *cz, zone_t *z, uint32
 	if (ret != LC_EOK || cz->kind == ZKIND_STATIC) {
 		return ret;
 	}
+	/*
+	 * The longest owner made below is "*._domainkey.<apex>", 13 bytes more
+	 * than the apex. conf refuses parent names that long (CONF_PARENT_NAME_MAX);
+	 * this keeps the name buffers safe whatever conf_t it is given.
+	 */
+	if (z->apex_len + 13 > NAME_MAX_WIRE) {
+		return LC_ERANGE;
+	}
 	/* Parent apex: null MX, null SPF, DMARC reject, null DKIM, optional _psl (SPEC 1). */
 	ret = add_text(z, NULL, z->apex, z->apex_len, DNS_TYPE_MX, c->ttl_fixed, "0 .");
 	if (ret == LC_EOK) {
@@ -328,9 +336,19 @@ static int load_cb(const sub_rec_t *s, void *ctx)
 	return ret == LC_EOK ? 0 : ret;
 }
 
+static void free_zone_names(void)
+{
+	for (size_t i = 0; i < zone_name_cnt; i++) {
+		free(zone_names[i]);
+	}
+	free(zone_names);
+	zone_names = NULL;
+	zone_name_cnt = 0;
+}
+
 int rebuild_init(const conf_t *c, store_t *st)
 {
-	int ret;
+	int ret = LC_ENOMEM;
 	zoneset_t *zs = calloc(1, sizeof(*zs));
 	if (zs == NULL) {
 		return LC_ENOMEM;
@@ -338,23 +356,20 @@ int rebuild_init(const conf_t *c, store_t *st)
 	zs->zones = calloc(c->zone_cnt, sizeof(zs->zones[0]));
 	zone_names = calloc(c->zone_cnt, sizeof(zone_names[0]));
 	if (zs->zones == NULL || zone_names == NULL) {
-		free(zs->zones);
-		free(zs);
-		return LC_ENOMEM;
+		goto fail;
 	}
 	uint32_t serial = (uint32_t)time(NULL);
 	for (size_t i = 0; i < c->zone_cnt; i++) {
 		ret = build_zone(c, &c->zones[i], serial, &zs->zones[i]);
 		if (ret != LC_EOK) {
-			for (size_t j = 0; j < i; j++) {
-				zone_free(zs->zones[j]);
-			}
-			free(zs->zones);
-			free(zs);
-			return ret;
+			goto fail;
 		}
 		zs->zone_cnt++;
 		zone_names[i] = strdup(c->zones[i].name);
+		if (zone_names[i] == NULL) {
+			ret = LC_ENOMEM;
+			goto fail;
+		}
 		zone_name_cnt++;
 	}
 
@@ -380,6 +395,15 @@ int rebuild_init(const conf_t *c, store_t *st)
 	}
 	publisher_running = true;
 	return LC_EOK;
+fail:
+	/* Nothing was published: free what was built, so a failed start leaves no state. */
+	for (size_t j = 0; j < zs->zone_cnt; j++) {
+		zone_free(zs->zones[j]);
+	}
+	free(zs->zones);
+	free(zs);
+	free_zone_names();
+	return ret;
 }
 
 int rebuild_poll(store_t *st)
@@ -412,10 +436,5 @@ void rebuild_cleanup(void)
 		rcu_unregister_thread();
 		registered = false;
 	}
-	for (size_t i = 0; i < zone_name_cnt; i++) {
-		free(zone_names[i]);
-	}
-	free(zone_names);
-	zone_names = NULL;
-	zone_name_cnt = 0;
+	free_zone_names();
 }

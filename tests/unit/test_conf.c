@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "conf/value.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -435,6 +436,43 @@ static void test_errors(void)
 		   "earlier syntax error reported first");
 }
 
+/*
+ * Bug (found by fuzz_conf): a [parent] name of 241..253 characters, with ns
+ * and soa_mailbox set so nothing else complained, overflowed the zone
+ * builder's name buffers ("*._domainkey.<parent>" is longer than 255 bytes).
+ * Parent names are now limited so that "_acme-challenge.<uuid>.<parent>" fits.
+ */
+static void bug_parent_name_too_long_for_fixed_records(void)
+{
+	char text[1024], name[256];
+	conf_t *c = NULL;
+	char err[512];
+	/* 200 characters: 3 labels of 63 and one of 8, with their dots. */
+	snprintf(name, sizeof(name), "%063d.%063d.%063d.%08d", 0, 0, 0, 0);
+	snprintf(text, sizeof(text),
+		 "[dns]\nns = ns1.example.net\nsoa_mailbox = h.example.net\n[parent %s]\nkind = local\n",
+		 name);
+	int ret = load(text, &c, err, sizeof(err));
+	ok(ret == LC_EOK && c != NULL && strlen(c->zones[0].name) == CONF_PARENT_NAME_MAX,
+	   "bug: a parent name of exactly %d characters is accepted (%s)", CONF_PARENT_NAME_MAX, err);
+	conf_free(c);
+	snprintf(name, sizeof(name), "%063d.%063d.%063d.%09d", 0, 0, 0, 0);
+	snprintf(text, sizeof(text),
+		 "[dns]\nns = ns1.example.net\nsoa_mailbox = h.example.net\n[parent %s]\nkind = local\n",
+		 name);
+	expect_err(text, 4, "is longer than 200 characters", "bug: a 201-character parent name");
+	snprintf(name, sizeof(name), "%063d.%063d.%063d.%061d", 0, 0, 0, 0);
+	snprintf(text, sizeof(text),
+		 "[dns]\nns = ns1.example.net\nsoa_mailbox = h.example.net\n[parent %s]\nkind = local\n",
+		 name);
+	expect_err(text, 4, "_acme-challenge.<uuid>.<parent>", "bug: a 253-character parent name");
+	snprintf(text, sizeof(text), "[zone %s]\n", name);
+	c = NULL;
+	ret = load(text, &c, err, sizeof(err));
+	ok(ret == LC_EOK, "a static [zone] may still have a 253-character name (%s)", err);
+	conf_free(c);
+}
+
 int main(void)
 {
 	test_defaults();
@@ -442,5 +480,6 @@ int main(void)
 	test_derived();
 	test_conf_set();
 	test_errors();
+	bug_parent_name_too_long_for_fixed_records();
 	return tap_done();
 }
