@@ -7,7 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
+/* Optional in a driver, as with libFuzzer. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int run_file(const char *path)
@@ -31,7 +32,9 @@ static int run_file(const char *path)
 int main(int argc, char **argv)
 {
 	int files = 0, bad = 0;
-	LLVMFuzzerInitialize(&argc, &argv);
+	if (LLVMFuzzerInitialize != NULL) {
+		LLVMFuzzerInitialize(&argc, &argv);
+	}
 	for (int i = 1; i < argc; i++) {
 		struct stat sb;
 		if (stat(argv[i], &sb) != 0) {
