@@ -14,11 +14,13 @@
 #include "conf/conf.h"
 #include "ctl/ops.h"
 #include "ctl/rebuild.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "net/server.h"
 #include "store/store.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "web/console.h"
 
 #ifndef LC_VERSION
 #define LC_VERSION "0.1.0"
@@ -252,6 +254,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ops_up = true;
+	/* The console answers on the API's server for paths the API does not serve. */
+	ret = web_init(c);
+	if (ret != LC_EOK) {
+		log_err("cannot start the web console: %s", lc_strerror(ret));
+		goto out;
+	}
+	router_set_console(web_dispatch);
 	err[0] = '\0';
 	ret = dns_server_start(c, &dns, err, sizeof(err));
 	if (ret != LC_EOK) {
@@ -273,6 +282,8 @@ int main(int argc, char **argv)
 out:
 	/* Reverse order of startup: stop taking requests first, then free what they used. */
 	http_server_stop(http);
+	router_set_console(NULL);
+	web_cleanup();
 	dns_server_stop(dns);
 	if (ops_up) {
 		ops_cleanup();

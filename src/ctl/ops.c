@@ -11,6 +11,7 @@
 #include "ctl/blocklist.h"
 #include "ctl/ops.h"
 #include "ctl/rebuild.h"
+#include "store/accounts.h"
 #include "util/b64.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -577,6 +578,153 @@ int ops_store_ping(void)
 	int64_t seq;
 	pthread_mutex_lock(&lock);
 	int ret = store != NULL ? store_seq(store, &seq) : LC_EDB;
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+/* A subdomain for a console user, without a key. */
+typedef struct owned_job {
+	int64_t owner_id;
+	unsigned max_owned;
+	const char *parent;
+	const char *label; /* NULL: an instant subdomain with a random UUID */
+	sub_rec_t sub;
+} owned_job_t;
+
+static int owned_job(batch_job_t *j)
+{
+	owned_job_t *o = j->arg;
+	int ret = LC_EEXIST;
+	/* A random label that ever existed is taken (never reissued): draw again. */
+	for (int attempt = 0; attempt < 4 && ret == LC_EEXIST; attempt++) {
+		char uuid[RAND_UUID_LEN + 1];
+		const char *l = o->label;
+		if (l == NULL) {
+			ret = rand_uuid4(uuid);
+			if (ret != LC_EOK) {
+				return ret;
+			}
+			l = uuid;
+		}
+		ret = store_sub_create_owned(store, l, o->parent,
+					     o->label != NULL ? SUB_NAMED : SUB_INSTANT, o->owner_id,
+					     o->max_owned, &o->sub);
+		if (o->label != NULL) {
+			break;
+		}
+	}
+	if (ret == LC_EOK) {
+		j->pub = &o->sub;
+	}
+	return ret;
+}
+
+int ops_sub_create_owned(int64_t owner_id, unsigned max_owned, const char *parent,
+			 const char *label, sub_rec_t *out_sub)
+{
+	owned_job_t o = { .owner_id = owner_id, .max_owned = max_owned, .label = label };
+	batch_job_t j = { .fn = owned_job, .arg = &o };
+	/* conf is set before the console starts and cleared after it stops. */
+	if (conf == NULL) {
+		return LC_EINVAL;
+	}
+	o.parent = parent != NULL ? parent : conf->default_parent;
+	if (o.parent == NULL || parent_zone(o.parent) == NULL) {
+		return LC_ENOENT;
+	}
+	if (label != NULL && ops_label_problem(label, o.parent) != NULL) {
+		return LC_EINVAL;
+	}
+	int ret = batch_run(&j);
+	if (ret == LC_EOK || ret == LC_ENOMEM) {
+		*out_sub = o.sub; /* LC_ENOMEM: stored, published by the next poll */
+	}
+	return ret;
+}
+
+int ops_sub_get(int64_t sub_id, sub_rec_t *out_sub)
+{
+	pthread_mutex_lock(&lock);
+	int ret = store != NULL ? store_sub_get(store, sub_id, out_sub) : LC_EDB;
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+/* A value added by hand: refused, not rotated, when the subdomain has two. */
+typedef struct txt_add_job {
+	int64_t sub_id;
+	const char *txt;
+	sub_rec_t sub;
+} txt_add_job_t;
+
+static int txt_add_job(batch_job_t *j)
+{
+	txt_add_job_t *t = j->arg;
+	sub_rec_t cur;
+	int ret = store_sub_get(store, t->sub_id, &cur);
+	if (ret == LC_EOK && cur.deleted) {
+		ret = LC_ENOENT;
+	}
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	/* SPEC 1: the console refuses a third value (the API drops the oldest). */
+	bool present = false;
+	for (unsigned i = 0; i < cur.txt_cnt; i++) {
+		present = present || strcmp(cur.txt[i], t->txt) == 0;
+	}
+	if (!present && cur.txt_cnt >= STORE_TXT_KEEP) {
+		return LC_ELIMIT;
+	}
+	ret = store_txt_add(store, t->sub_id, t->txt, &t->sub);
+	if (ret == LC_EOK) {
+		j->pub = &t->sub;
+	}
+	return ret;
+}
+
+int ops_txt_add(int64_t sub_id, const char *txt, sub_rec_t *out_sub)
+{
+	if (txt == NULL || !validate_txt(txt)) {
+		return LC_EINVAL;
+	}
+	txt_add_job_t t = { .sub_id = sub_id, .txt = txt };
+	batch_job_t j = { .fn = txt_add_job, .arg = &t };
+	int ret = batch_run(&j);
+	if (ret == LC_EOK || ret == LC_ENOMEM) {
+		*out_sub = t.sub;
+	}
+	return ret;
+}
+
+typedef struct key_collect {
+	key_rec_t *out;
+	size_t max, cnt;
+} key_collect_t;
+
+static int collect_key(const key_rec_t *k, void *ctx)
+{
+	key_collect_t *c = ctx;
+	if (c->cnt < c->max) {
+		c->out[c->cnt++] = *k;
+	}
+	return 0;
+}
+
+int ops_key_list(int64_t sub_id, key_rec_t *out, size_t max, size_t *out_cnt)
+{
+	key_collect_t c = { .out = out, .max = max, .cnt = 0 };
+	pthread_mutex_lock(&lock);
+	int ret = store != NULL ? store_key_foreach(store, sub_id, collect_key, &c) : LC_EDB;
+	pthread_mutex_unlock(&lock);
+	*out_cnt = c.cnt;
+	return ret;
+}
+
+int ops_with_store(int (*fn)(store_t *st, void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&lock);
+	int ret = store != NULL ? fn(store, ctx) : LC_EDB;
 	pthread_mutex_unlock(&lock);
 	return ret;
 }

@@ -147,6 +147,50 @@ int ops_txt_delete(int64_t sub_id, const char *txt, sub_rec_t *out_sub);
  */
 int ops_sub_delete(int64_t sub_id, sub_rec_t *out_sub);
 
+/**
+ * Create a subdomain owned by a console user, without a key (the console
+ * creates keys on their own page), unless the user already owns max_owned.
+ * @param parent   a configured parent domain (NULL: conf->default_parent).
+ * @param label    a chosen label (SUB_NAMED, checked with ops_label_problem()),
+ *                 or NULL for an instant subdomain with a random UUIDv4 label.
+ * @param out_sub  the new subdomain.
+ * @return LC_EOK; LC_EINVAL (bad label); LC_ENOENT (parent not served); LC_ELIMIT (the
+ *         user owns max_owned already); LC_EEXIST (label taken now or before); LC_EDB;
+ *         LC_ENOMEM/LC_EIO as ops_register().
+ */
+int ops_sub_create_owned(int64_t owner_id, unsigned max_owned, const char *parent,
+			 const char *label, sub_rec_t *out_sub);
+
+/**
+ * Fetch a subdomain by id, deleted ones included (check out_sub->deleted and
+ * out_sub->owner_id). @return LC_EOK; LC_ENOENT; LC_EDB.
+ */
+int ops_sub_get(int64_t sub_id, sub_rec_t *out_sub);
+
+/**
+ * Add a challenge value by hand (console): the same syntax rule as the API
+ * (43 characters of base64url), but a third value is refused instead of
+ * pushing out the oldest (SPEC 1). A value already present becomes the newest.
+ * @return LC_EOK; LC_EINVAL (bad txt); LC_ELIMIT (already STORE_TXT_KEEP values);
+ *         LC_ENOENT (no live subdomain); LC_EDB; LC_ENOMEM.
+ */
+int ops_txt_add(int64_t sub_id, const char *txt, sub_rec_t *out_sub);
+
+/**
+ * The live keys of a subdomain, oldest first.
+ * @param out array of max entries; @param out_cnt set to how many were written.
+ * @return LC_EOK; LC_EDB.
+ */
+int ops_key_list(int64_t sub_id, key_rec_t *out, size_t max, size_t *out_cnt);
+
+/**
+ * Run fn with the store under the writer mutex: the seam through which
+ * ctl/users.c reads and writes accounts on the one connection. fn must not
+ * call other ops_* functions (the mutex is not recursive).
+ * @return what fn returned; LC_EDB when there is no store.
+ */
+int ops_with_store(int (*fn)(store_t *st, void *ctx), void *ctx);
+
 /** Is the store reachable (a real read of the database)? @return LC_EOK; LC_EDB. */
 int ops_store_ping(void);
 

@@ -37,7 +37,7 @@ typedef struct http_req {
 	bool tls;                   /**< came over TLS: a trusted proxy said X-Forwarded-Proto: https */
 } http_req_t;
 
-#define HTTP_RESP_HDR_MAX 8       /* extra response headers */
+#define HTTP_RESP_HDR_MAX 12      /* extra response headers */
 #define HTTP_RESP_HDR_VALUE 512   /* bytes per value, NUL included */
 
 /** An extra response header (Set-Cookie, Location, Content-Security-Policy, ...). */
