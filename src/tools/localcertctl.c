@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* localcertctl.c -- the operator's tool: list subdomains, create names and keys, revoke keys */
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "conf/conf.h"
 #include "ctl/ops.h"
+#include "ctl/users.h"
 #include "http/jsonio.h"
 #include "store/store.h"
 #include "util/cidr.h"
@@ -41,6 +43,14 @@ static void usage(FILE *f)
 		"                                prints the credentials as JSON\n"
 		"  revoke KEYID                  revoke a key\n"
 		"  delete FQDN                   delete a subdomain (its name is never reissued)\n"
+		"  user-create NAME [--password-stdin]\n"
+		"                                create a console account\n"
+		"  staff-create NAME [--password-stdin]\n"
+		"                                create a staff account (statistics, larger limit)\n"
+		"  passwd-reset NAME [--password-stdin]\n"
+		"                                set a new password and sign the user out everywhere\n"
+		"                                Without --password-stdin a random password is\n"
+		"                                made and printed once.\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE   the daemon's config file (parents, server_url, data_dir)\n"
@@ -330,22 +340,116 @@ static int cmd_delete(const char *fqdn)
 	return EXIT_SUCCESS;
 }
 
-/* Options after the command: --parent, --allowfrom, --all. */
+/* The password: one line from stdin, or a random one that is printed. */
+static int get_password(bool from_stdin, char *out, size_t out_size, bool *out_generated)
+{
+	*out_generated = !from_stdin;
+	if (!from_stdin) {
+		char tok[USERS_TOKEN_LEN + 1];
+		if (users_token(tok) != LC_EOK) {
+			fprintf(stderr, "localcertctl: no randomness\n");
+			return EXIT_FAILED;
+		}
+		snprintf(out, out_size, "%.20s", tok); /* 120 bits */
+		return EXIT_SUCCESS;
+	}
+	if (fgets(out, (int)out_size, stdin) == NULL) {
+		fprintf(stderr, "localcertctl: no password on standard input\n");
+		return EXIT_USAGE;
+	}
+	out[strcspn(out, "\r\n")] = '\0';
+	const char *problem = users_password_problem(out);
+	if (problem != NULL) {
+		fprintf(stderr, "localcertctl: %s\n", problem);
+		return EXIT_USAGE;
+	}
+	return EXIT_SUCCESS;
+}
+
+static int cmd_user_create(const char *name, bool staff, bool pw_stdin)
+{
+	char pw[USERS_PASSWORD_MAX + 2];
+	bool generated = false;
+	char lname[STORE_USER_NAME_MAX + 2];
+	snprintf(lname, sizeof(lname), "%s", name);
+	validate_lower(lname);
+	const char *problem = strlen(name) > STORE_USER_NAME_MAX ? "a user name is 3 to 64 characters"
+								 : users_name_problem(lname);
+	if (problem != NULL) {
+		fprintf(stderr, "localcertctl: %s: %s\n", staff ? "staff-create" : "user-create",
+			problem);
+		return EXIT_FAILED;
+	}
+	int rc = get_password(pw_stdin, pw, sizeof(pw), &generated);
+	if (rc != EXIT_SUCCESS) {
+		return rc;
+	}
+	int64_t id = 0;
+	int ret = users_create(lname, pw, staff, &id);
+	if (ret == LC_EEXIST) {
+		fprintf(stderr, "localcertctl: the user name %s is taken\n", lname);
+	} else if (ret != LC_EOK) {
+		fprintf(stderr, "localcertctl: creating %s failed: %s\n", lname, lc_strerror(ret));
+	} else {
+		printf("created %s %s\n", staff ? "staff user" : "user", lname);
+		if (generated) {
+			printf("password: %s\n(shown only this once)\n", pw);
+		}
+	}
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return ret == LC_EOK ? EXIT_SUCCESS : EXIT_FAILED;
+}
+
+static int cmd_passwd_reset(const char *name, bool pw_stdin)
+{
+	char pw[USERS_PASSWORD_MAX + 2];
+	bool generated = false;
+	user_rec_t u;
+	int ret = users_find(name, &u);
+	if (ret == LC_ENOENT) {
+		fprintf(stderr, "localcertctl: passwd-reset: no user %s\n", name);
+		return EXIT_FAILED;
+	}
+	if (ret != LC_EOK) {
+		fprintf(stderr, "localcertctl: passwd-reset: %s\n", lc_strerror(ret));
+		return EXIT_FAILED;
+	}
+	int rc = get_password(pw_stdin, pw, sizeof(pw), &generated);
+	if (rc != EXIT_SUCCESS) {
+		return rc;
+	}
+	ret = users_password_set(u.id, pw);
+	if (ret != LC_EOK) {
+		fprintf(stderr, "localcertctl: passwd-reset: %s\n", lc_strerror(ret));
+	} else {
+		printf("password of %s reset; every session of it is signed out\n", u.name);
+		if (generated) {
+			printf("password: %s\n(shown only this once)\n", pw);
+		}
+	}
+	OPENSSL_cleanse(pw, sizeof(pw));
+	OPENSSL_cleanse(&u, sizeof(u));
+	return ret == LC_EOK ? EXIT_SUCCESS : EXIT_FAILED;
+}
+
+/* Options after the command: --parent, --allowfrom, --all, --password-stdin. */
 typedef struct cmd_opts {
 	const char *parent;
 	const char *allowfrom;
 	bool all;
+	bool pw_stdin;
 	const char *args[2];
 	int arg_cnt;
 } cmd_opts_t;
 
 static int parse_cmd_opts(int argc, char **argv, cmd_opts_t *o)
 {
-	enum { OPT_PARENT = 256, OPT_ALLOWFROM, OPT_ALL };
+	enum { OPT_PARENT = 256, OPT_ALLOWFROM, OPT_ALL, OPT_PWSTDIN };
 	static const struct option opts[] = {
 		{ "parent", required_argument, NULL, OPT_PARENT },
 		{ "allowfrom", required_argument, NULL, OPT_ALLOWFROM },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "password-stdin", no_argument, NULL, OPT_PWSTDIN },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof(*o));
@@ -361,6 +465,9 @@ static int parse_cmd_opts(int argc, char **argv, cmd_opts_t *o)
 			break;
 		case OPT_ALL:
 			o->all = true;
+			break;
+		case OPT_PWSTDIN:
+			o->pw_stdin = true;
 			break;
 		default:
 			return usage_error("bad option for", argv[0]);
@@ -381,11 +488,16 @@ static int check_cmd(const char *cmd, const cmd_opts_t *o)
 	struct {
 		const char *name;
 		int args;
-		bool parent, allowfrom, all;
+		bool parent, allowfrom, all, pw;
 	} cmds[] = {
-		{ "list", 0, false, false, true },       { "create", 1, true, true, false },
-		{ "key-create", 1, false, true, false }, { "revoke", 1, false, false, false },
-		{ "delete", 1, false, false, false },
+		{ "list", 0, false, false, true, false },
+		{ "create", 1, true, true, false, false },
+		{ "key-create", 1, false, true, false, false },
+		{ "revoke", 1, false, false, false, false },
+		{ "delete", 1, false, false, false, false },
+		{ "user-create", 1, false, false, false, true },
+		{ "staff-create", 1, false, false, false, true },
+		{ "passwd-reset", 1, false, false, false, true },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmds[i].name, cmd) != 0) {
@@ -395,7 +507,7 @@ static int check_cmd(const char *cmd, const cmd_opts_t *o)
 			return usage_error("wrong number of arguments for", cmd);
 		}
 		if ((o->parent && !cmds[i].parent) || (o->allowfrom && !cmds[i].allowfrom) ||
-		    (o->all && !cmds[i].all)) {
+		    (o->all && !cmds[i].all) || (o->pw_stdin && !cmds[i].pw)) {
 			return usage_error("an option does not apply to", cmd);
 		}
 		return -1;
@@ -480,6 +592,10 @@ int main(int argc, char **argv)
 		rc = cmd_key_create(o.args[0], o.allowfrom);
 	} else if (strcmp(cmd, "revoke") == 0) {
 		rc = cmd_revoke(o.args[0]);
+	} else if (strcmp(cmd, "user-create") == 0 || strcmp(cmd, "staff-create") == 0) {
+		rc = cmd_user_create(o.args[0], cmd[0] == 's', o.pw_stdin);
+	} else if (strcmp(cmd, "passwd-reset") == 0) {
+		rc = cmd_passwd_reset(o.args[0], o.pw_stdin);
 	} else {
 		rc = cmd_delete(o.args[0]);
 	}
