@@ -55,7 +55,7 @@ static const key_def_t keys[] = {
 	{ SEC_SERVER, "http_listen", KT_LISTEN, F(http_listen), 0, 0, 0 },
 	{ SEC_SERVER, "data_dir", KT_STR, F(data_dir), 0, 0, 0 },
 	{ SEC_SERVER, "dns_workers", KT_UINT, F(dns_workers), 0, 0, 1024 },
-	{ SEC_SERVER, "http_threads", KT_UINT, F(http_threads), 0, 1, 1024 },
+	{ SEC_SERVER, "http_threads", KT_UINT, F(http_threads), 0, 0, 1024 },
 	{ SEC_SERVER, "log_level", KT_LOGLEVEL, F(log_level), 0, 0, 0 },
 	{ SEC_DNS, "ns", KT_NAME_LIST, F(ns_names), F(ns_cnt), 0, 0 },
 	{ SEC_DNS, "soa_mailbox", KT_NAME, F(soa_mailbox), 0, 0, 0 },
@@ -596,7 +596,7 @@ static int set_defaults(conf_full_t *cf)
 		return LC_ENOMEM;
 	}
 	c->dns_workers = 0;
-	c->http_threads = 4;
+	c->http_threads = 0;
 	c->log_level = LOG_INFO;
 	c->ttl_fixed = 300;
 	c->ttl_soa = 60;

@@ -44,7 +44,7 @@ typedef struct conf {
 	char *http_listen;      /**< "ADDR:PORT" */
 	char *data_dir;         /**< holds localcert.db */
 	unsigned dns_workers;   /**< UDP worker threads; 0 = one per CPU */
-	unsigned http_threads;  /**< libmicrohttpd thread pool size */
+	unsigned http_threads;  /**< libmicrohttpd thread pool size; 0 = a thread per connection */
 	int log_level;          /**< LOG_ERR..LOG_DEBUG ("error","warn","info","debug") */
 	/* [dns] */
 	char **ns_names;        /**< name servers for NS + SOA MNAME (first); lowercase, no dot */

@@ -226,6 +226,11 @@ void batch_stop(void)
 		pthread_join(writer, NULL);
 	}
 	pthread_mutex_lock(&qlock);
+	if (was_running && stats.batches > 0) {
+		log_info("batch: %llu changes in %llu transactions (%.1f per fsync, at most %zu)",
+			 (unsigned long long)stats.jobs, (unsigned long long)stats.batches,
+			 (double)stats.jobs / (double)stats.batches, stats.max_jobs);
+	}
 	running = false;
 	pthread_mutex_unlock(&qlock);
 	if (store_lock != NULL) {

@@ -81,7 +81,7 @@ static void test_defaults(void)
 	is_str(c->http_listen, "127.0.0.1:8053", "defaults: http_listen");
 	is_str(c->data_dir, "./localcert-data", "defaults: data_dir");
 	is_int(c->dns_workers, 0, "defaults: dns_workers 0 = one per CPU");
-	is_int(c->http_threads, 4, "defaults: http_threads");
+	is_int(c->http_threads, 0, "defaults: http_threads (a thread per connection)");
 	is_int(c->log_level, LOG_INFO, "defaults: log_level info");
 	is_int(c->ns_cnt, 1, "defaults: one name server");
 	is_str(c->ns_cnt ? c->ns_names[0] : NULL, "ns1.localhostcert.test", "defaults: ns");
@@ -351,8 +351,8 @@ static void test_errors(void)
 	expect_err("[server]\nhttp_threads = 4x\n", 2, "bad number \"4x\" for http_threads",
 		   "bad number");
 	expect_err("[server]\nhttp_threads = -1\n", 2, "not a number", "negative number");
-	expect_err("[server]\nhttp_threads = 0\n", 2, "out of range (expected 1..1024)",
-		   "number below range");
+	expect_err("[server]\nhttp_threads = 1025\n", 2, "out of range (expected 0..1024)",
+		   "number above range");
 	expect_err("[server]\ndns_workers = 99999999999999999999999\n", 2, "out of range",
 		   "number overflow");
 	expect_err("[dns]\nttl_soa = 61\n", 2, "bad number \"61\" for ttl_soa", "ttl_soa above 60");
