@@ -51,7 +51,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run check fuzz fuzz-check test test-unit test-e2e test-acme demo san deps deps-build clean
+.PHONY: all run check fuzz fuzz-check test test-unit test-e2e test-acme test-browser demo san deps deps-build clean
 all: $(BUILD)/localcertd $(BUILD)/localcertctl
 
 $(BUILD)/%.o: %.c
@@ -125,7 +125,14 @@ test-e2e: all
 test-acme: all
 	LOCALCERTD=$(abspath $(BUILD)/localcertd) bash tests/acme/run-all.sh
 
-test: test-unit fuzz-check test-e2e test-acme
+# The console in headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core,
+# installed from the lock file; screenshots go to tests/out/browser/.
+test-browser: all
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	LOCALCERTD=$(abspath $(BUILD)/localcertd) LOCALCERTCTL=$(abspath $(BUILD)/localcertctl) \
+		node --test --test-concurrency=1 tests/browser/console.test.mjs
+
+test: test-unit fuzz-check test-e2e test-acme test-browser
 
 check: deps
 	@$(MAKE) --no-print-directory test
