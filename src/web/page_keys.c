@@ -75,7 +75,8 @@ void web_key_page(web_ctx_t *c, const ops_creds_t *creds)
 	snprintf(certbot, SNIPPET_MAX,
 		 "#!/bin/sh\n"
 		 "# certbot certonly --manual --preferred-challenges dns \\\n"
-		 "#   --manual-auth-hook ./localcert-hook.sh -d %s -d '*.%s'\n"
+		 "#   --manual-auth-hook ./localcert-hook.sh \\\n"
+		 "#   -d %s -d '*.%s'\n"
 		 "exec curl -fsS -X POST \"%s/update\" \\\n"
 		 "  -H \"X-Api-User: %s\" \\\n"
 		 "  -H \"X-Api-Key: %s\" \\\n"
@@ -85,7 +86,8 @@ void web_key_page(web_ctx_t *c, const ops_creds_t *creds)
 	snprintf(lego_cmd, SNIPPET_MAX,
 		 "ACME_DNS_API_BASE=%s \\\n"
 		 "ACME_DNS_STORAGE_PATH=./lego-acme-dns.json \\\n"
-		 "  lego --email you@example.com --dns acme-dns -d %s -d '*.%s' run\n",
+		 "  lego --email you@example.com --dns acme-dns \\\n"
+		 "  -d %s -d '*.%s' run\n",
 		 url, creds->fulldomain, creds->fulldomain);
 
 	html_raw(&dl, "<form method=\"post\" action=\"/download\" class=\"actions\">");

@@ -239,7 +239,7 @@ void page_sub_new(web_ctx_t *c)
 static void record_row(html_t *h, const char *owner, const char *type, uint32_t ttl,
 		       const char *value, const char *why)
 {
-	html_raw(h, "<tr><td class=\"mono\">");
+	html_raw(h, "<tr><td class=\"owner\">");
 	html_text(h, owner);
 	html_raw(h, "</td><td>");
 	html_text(h, type);
@@ -264,43 +264,42 @@ static void record_row(html_t *h, const char *owner, const char *type, uint32_t 
  * the config and the row (SPEC 1): the fixed ones with the reason they are
  * locked, then the challenge values.
  */
-static void records_table(const web_ctx_t *c, const sub_rec_t *s, const char *fqdn,
-			  const char *chal, html_t *h)
+static void records_table(const web_ctx_t *c, const sub_rec_t *s, const char *fqdn, html_t *h)
 {
 	const conf_t *cf = c->conf;
 	const conf_zone_t *z = conf_zone_find(cf, s->parent);
 	char buf[STORE_NAME_MAX * 2 + 96];
-	char dmarc[STORE_NAME_MAX + 16], dkim[STORE_NAME_MAX + 16];
 	bool apex_txt = s->kind == SUB_DELEGATE;
-	snprintf(dmarc, sizeof(dmarc), "_dmarc.%s", fqdn);
-	snprintf(dkim, sizeof(dkim), "*._domainkey.%s", fqdn);
+	html_raw(h, "<p class=\"muted\">Names are relative to <code>");
+	html_text(h, fqdn);
+	html_raw(h, "</code>; <code>@</code> is the name itself.</p>");
 	html_raw(h, "<table><thead><tr><th>Name</th><th>Type</th><th class=\"num\">TTL</th>"
 		    "<th>Value</th><th>Status</th></tr></thead><tbody>");
 	snprintf(buf, sizeof(buf), "%s. %s. %u 10800 3600 604800 60", cf->ns_names[0],
 		 cf->soa_mailbox, s->serial);
-	record_row(h, fqdn, "SOA", cf->ttl_soa, buf,
+	record_row(h, "@", "SOA", cf->ttl_soa, buf,
 		   "zone identity; the serial goes up on every change");
 	for (size_t i = 0; i < cf->ns_cnt; i++) {
 		snprintf(buf, sizeof(buf), "%s.", cf->ns_names[i]);
-		record_row(h, fqdn, "NS", cf->ttl_fixed, buf, "the name servers of this zone");
+		record_row(h, "@", "NS", cf->ttl_fixed, buf, "the name servers of this zone");
 	}
-	record_row(h, fqdn, "MX", cf->ttl_fixed, "0 .", "null MX: this name receives no mail");
-	record_row(h, fqdn, "TXT", apex_txt ? cf->ttl_challenge : cf->ttl_fixed, "\"v=spf1 -all\"",
+	record_row(h, "@", "MX", cf->ttl_fixed, "0 .", "null MX: this name receives no mail");
+	record_row(h, "@", "TXT", apex_txt ? cf->ttl_challenge : cf->ttl_fixed, "\"v=spf1 -all\"",
 		   "null SPF: no server may send mail as this name");
-	record_row(h, dmarc, "TXT", cf->ttl_fixed,
+	record_row(h, "_dmarc", "TXT", cf->ttl_fixed,
 		   "\"v=DMARC1;p=reject;sp=reject;adkim=s;aspf=s\"",
 		   "DMARC: receivers reject mail that claims to come from this name");
-	record_row(h, dkim, "TXT", cf->ttl_fixed, "\"v=DKIM1; p=\"",
+	record_row(h, "*._domainkey", "TXT", cf->ttl_fixed, "\"v=DKIM1; p=\"",
 		   "empty DKIM key: no mail is signed for this name");
 	if (z != NULL && z->kind == ZKIND_LOCALHOST) {
-		record_row(h, fqdn, "A", cf->ttl_fixed, "127.0.0.1",
+		record_row(h, "@", "A", cf->ttl_fixed, "127.0.0.1",
 			   "localhost parent: the name points at your own machine");
-		record_row(h, fqdn, "AAAA", cf->ttl_fixed, "::1",
+		record_row(h, "@", "AAAA", cf->ttl_fixed, "::1",
 			   "localhost parent: the name points at your own machine");
 	}
 	for (unsigned i = 0; i < s->txt_cnt; i++) {
 		snprintf(buf, sizeof(buf), "\"%s\"", s->txt[i]);
-		record_row(h, chal, "TXT", cf->ttl_challenge, buf, NULL);
+		record_row(h, apex_txt ? "@" : "_acme-challenge", "TXT", cf->ttl_challenge, buf, NULL);
 	}
 	html_raw(h, "</tbody></table>");
 }
@@ -411,7 +410,7 @@ static void render_sub(web_ctx_t *c, const sub_rec_t *s, unsigned status, const 
 	alert_error(&n, error);
 	values_section(c, s, fqdn, typed, &vals, &add);
 	keys_section(c, s, fqdn, &keys);
-	records_table(c, s, fqdn, chal, &recs);
+	records_table(c, s, fqdn, &recs);
 	tmpl_var_t vars[] = {
 		TMPL_T("fqdn", fqdn),       TMPL_T("kind", kind_text(s->kind)),
 		TMPL_T("created", created), TMPL_T("serial", serial),

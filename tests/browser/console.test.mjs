@@ -6,13 +6,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { Daemon, launchUser, shot, txtValue } from './harness.mjs';
+import { Daemon, OUT, launchUser, shot, txtValue } from './harness.mjs';
 
 const PARENT = 'localhostcert.test';
 const PW = 'correct horse battery';
 let d, alice, bob, page;
 
 before(async () => {
+	fs.rmSync(OUT, { recursive: true, force: true });
 	d = await new Daemon('[dns]\nttl_challenge = 1\n').start();
 	d.ctl(['staff-create', 'root', '--password-stdin'], 'staff password 1\n');
 	alice = await launchUser();
