@@ -3,6 +3,7 @@
 # data directory, and talk to it (DNS via dnspython, HTTP via urllib).
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -19,6 +20,40 @@ import dns.rdatatype
 
 LOCALCERTD = os.environ.get("LOCALCERTD", os.path.join(os.path.dirname(__file__), "../../build/localcertd"))
 LOCALCERTCTL = os.environ.get("LOCALCERTCTL", os.path.join(os.path.dirname(__file__), "../../build/localcertctl"))
+
+
+# A sanitizer build (make san / make tsan) writes its findings to stderr, which is
+# the daemon's log here. Any of these lines fails the test that ran the daemon.
+SANITIZER_REPORT = re.compile(r"(ERROR|WARNING): (Address|Leak|Thread|Memory|UndefinedBehavior)Sanitizer"
+                              r"|SUMMARY: \w+Sanitizer|runtime error: ")
+
+# Defaults for sanitizer builds (ignored by a normal build); the environment wins.
+SANITIZER_ENV = {
+    "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:halt_on_error=1",
+    "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+    "TSAN_OPTIONS": "halt_on_error=0:second_deadlock_stack=1:suppressions="
+                    + os.path.abspath(os.path.join(os.path.dirname(__file__), "../tsan/suppressions.txt")),
+}
+
+
+def sanitizer_env():
+    env = dict(os.environ)
+    for k, v in SANITIZER_ENV.items():
+        env.setdefault(k, v)
+    return env
+
+
+def sanitizer_report(text):
+    """The first lines of a sanitizer report in text, or None."""
+    m = SANITIZER_REPORT.search(text or "")
+    if m is None:
+        return None
+    start = text.rfind("\n", 0, m.start()) + 1
+    return text[start:start + 3000]
+
+
+class SanitizerFailure(AssertionError):
+    """The daemon (or localcertctl) reported a memory/UB/thread error, or a clean stop failed."""
 
 
 def free_port():
@@ -64,7 +99,8 @@ class Daemon:
                 "--dns", "127.0.0.1:%d" % self.dns_port,
                 "--http", "127.0.0.1:%d" % self.http_port] + self.extra_args
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL,
+                                     env=sanitizer_env())
         if wait:
             self.wait_ready()
         return self
@@ -95,20 +131,41 @@ class Daemon:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def stop(self, sig=signal.SIGTERM, timeout=10):
+    def stop(self, sig=signal.SIGTERM, timeout=10, check=True):
+        """Stop the daemon with sig and return its exit status. Unless check is
+        False, raise SanitizerFailure when the log holds a sanitizer report, or
+        when a SIGTERM/SIGINT stop did not end in exit status 0 (a leak report
+        or a crash while draining)."""
         if self.proc is None:
             return None
+        hung = False
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
+                hung = True
                 self.proc.kill()
                 self.proc.wait()
         rc = self.proc.returncode
         self.proc = None
         self.log.close()
+        if check:
+            self.check_clean(rc if sig in (signal.SIGTERM, signal.SIGINT) and not hung else None,
+                             hung)
         return rc
+
+    def check_clean(self, rc=None, hung=False):
+        """Raise SanitizerFailure if the log has a sanitizer report, the daemon
+        hung on a clean stop, or rc (a clean stop's status; None = not checked) is not 0."""
+        text = self.logtext()
+        report = sanitizer_report(text)
+        if report is not None:
+            raise SanitizerFailure("sanitizer report in %s:\n%s" % (self.log_path, report))
+        if hung:
+            raise SanitizerFailure("localcertd did not stop within the timeout:\n" + text[-3000:])
+        if rc is not None and rc != 0:
+            raise SanitizerFailure("localcertd exited %s on a clean stop:\n%s" % (rc, text[-3000:]))
 
     def kill9(self):
         return self.stop(signal.SIGKILL)
@@ -117,7 +174,14 @@ class Daemon:
         return self.start()
 
     def __exit__(self, *exc):
-        self.stop()
+        # With an exception already on its way, report a sanitizer finding
+        # without hiding the original error.
+        try:
+            self.stop()
+        except SanitizerFailure as e:
+            if exc[0] is None:
+                raise
+            sys.stderr.write("%s\n" % e)
         if exc[0] is None and not os.environ.get("E2E_KEEP"):
             shutil.rmtree(self.tmp, ignore_errors=True)
         else:
@@ -180,7 +244,10 @@ class Daemon:
 
     def ctl(self, *args, check=True):
         r = subprocess.run([LOCALCERTCTL, "--data", self.data_dir] + list(args),
-                           capture_output=True, text=True, timeout=30)
+                           capture_output=True, text=True, timeout=30, env=sanitizer_env())
+        report = sanitizer_report(r.stderr)
+        if report is not None:
+            raise SanitizerFailure("sanitizer report from localcertctl %s:\n%s" % (args, report))
         if check and r.returncode != 0:
             raise RuntimeError("localcertctl %s failed (%d): %s" % (args, r.returncode, r.stderr))
         return r

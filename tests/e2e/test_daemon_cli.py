@@ -7,13 +7,18 @@ import socket
 import subprocess
 import tempfile
 
-from harness import LOCALCERTD, Daemon, Tap, free_port
+from harness import LOCALCERTD, Daemon, SanitizerFailure, Tap, free_port, sanitizer_env, sanitizer_report
 
 t = Tap()
 
 
 def run(*args, timeout=10):
-    return subprocess.run([LOCALCERTD] + list(args), capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run([LOCALCERTD] + list(args), capture_output=True, text=True, timeout=timeout,
+                       env=sanitizer_env())
+    report = sanitizer_report(r.stderr)
+    if report is not None:
+        raise SanitizerFailure("sanitizer report from localcertd %s:\n%s" % (args, report))
+    return r
 
 
 r = run("--version")
