@@ -170,6 +170,7 @@ int batch_start(store_t *st, pthread_mutex_t *lock, bool threaded, bool pub)
 	int ret = LC_EOK;
 	if (threaded) {
 		if (pthread_create(&writer, NULL, writer_main, NULL) == 0) {
+			pthread_setname_np(writer, "lc-writer"); /* for top -H and perf */
 			running = true;
 		} else {
 			ret = LC_ENOMEM;
