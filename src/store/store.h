@@ -128,7 +128,8 @@ int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k,
  * Call cb for every subdomain (deleted ones included, with deleted = true)
  * whose change sequence is greater than since_seq, in sequence order.
  * since_seq = 0 is the first load: live subdomains only, in id order (no
- * sort over every row), and out_max_seq is the store's sequence.
+ * sort over every row), and out_max_seq is the store's sequence; pass -1 to
+ * list every subdomain, deleted ones included.
  * The daemon loads everything at start (since_seq = 0) and later picks up
  * changes made by other processes (localcertctl) the same way. cb runs while
  * the query is open: it must not call into the same store_t.

@@ -197,7 +197,7 @@ static int cmd_list(store_t *st, bool all)
 {
 	sub_list_t l = { .all = all };
 	int64_t max = 0;
-	int ret = store_changes(st, 0, gather, &l, &max);
+	int ret = store_changes(st, -1, gather, &l, &max);
 	if (ret != LC_EOK) {
 		free(l.items);
 		fprintf(stderr, "localcertctl: list: %s\n", lc_strerror(ret));
