@@ -78,8 +78,10 @@ void router_dispatch(const http_req_t *req, http_resp_t *resp)
 	size_t plen = strlen(ACMEDNS_PREFIX);
 	const route_t *rt = NULL;
 	const char *api_host = req->api != NULL ? req->api->conf->api_host : NULL;
-	if (api_host != NULL && !http_req_host_is(req, api_host)) {
-		/* The API has its own host name: elsewhere only the console answers. */
+	bool health = strcmp(path, "/health") == 0 || strcmp(path, "/api/v1/health") == 0;
+	if (api_host != NULL && !health && !http_req_host_is(req, api_host)) {
+		/* The API has its own host name: elsewhere only the console (and the
+		 * health checks, which monitors call by address) answer. */
 	} else if (strncmp(path, ACMEDNS_PREFIX, plen) == 0 && path[plen] == '/') {
 		rt = find(acmedns_routes, sizeof(acmedns_routes) / sizeof(acmedns_routes[0]),
 			  path + plen);

@@ -82,6 +82,8 @@ class Daemon:
         self.data_dir = data_dir or os.path.join(self.tmp, "data")
         self.dns_port = free_port()
         self.http_port = free_port()
+        while self.http_port == self.dns_port:  # the kernel may hand out a just-closed port again
+            self.http_port = free_port()
         self.config_text = config
         self.extra_args = list(extra_args)
         self.proc = None
