@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ops.c -- data changes: validate, one store transaction, publish, under one writer mutex */
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +33,19 @@ static store_t *store;
 static bool publish;
 /* Compared against when a key id is unknown, so that answer costs the same. */
 static uint8_t dummy_hash[SHA256_DIGEST_LENGTH];
+/*
+ * SHA-256, fetched once. SHA256() looks the algorithm up in OpenSSL's
+ * provider store, under a lock, on every call; with many API threads that
+ * lookup cost more than the hash itself.
+ */
+static EVP_MD *sha256_md;
+
+static void sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_LENGTH])
+{
+	if (sha256_md == NULL || EVP_Digest(data, len, out, NULL, sha256_md, NULL) != 1) {
+		SHA256(data, len, out); /* not fetched (or no memory for a digest context) */
+	}
+}
 
 /* Names an operator's own infrastructure usually has under a parent. */
 static const char *const reserved[] = {
@@ -114,6 +128,9 @@ static int start(const conf_t *c, store_t *st, bool online)
 	if (ret != LC_EOK) {
 		return ret;
 	}
+	if (sha256_md == NULL) {
+		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	}
 	pthread_mutex_lock(&lock);
 	conf = c;
 	store = st;
@@ -152,6 +169,8 @@ void ops_cleanup(void)
 	store = NULL;
 	publish = false;
 	pthread_mutex_unlock(&lock);
+	EVP_MD_free(sha256_md); /* the API has stopped: nobody hashes any more */
+	sha256_md = NULL;
 }
 
 int ops_fqdn(const sub_rec_t *s, char *out, size_t out_size)
@@ -187,7 +206,7 @@ static int secret_new(char out_text[OPS_SECRET_LEN + 1], uint8_t out_hash[SHA256
 	}
 	OPENSSL_cleanse(raw, sizeof(raw));
 	if (ret == LC_EOK) {
-		SHA256((const unsigned char *)out_text, OPS_SECRET_LEN, out_hash);
+		sha256(out_text, OPS_SECRET_LEN, out_hash);
 	}
 	return ret;
 }
@@ -406,7 +425,7 @@ static void auth_job_init(auth_job_t *x, const ops_auth_t *a, sub_rec_t *out_sub
 	x->a = a;
 	x->out_sub = out_sub;
 	const char *secret = a->secret != NULL ? a->secret : "";
-	SHA256((const unsigned char *)secret, strlen(secret), x->got);
+	sha256(secret, strlen(secret), x->got);
 }
 
 /*
