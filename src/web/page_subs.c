@@ -442,13 +442,12 @@ void page_txt_add(web_ctx_t *c)
 		return;
 	}
 	ops_fqdn(&s, fqdn, sizeof(fqdn));
+	char value[WEB_FIELD_MAX];
 	web_field(c, "txt", txt, sizeof(txt));
-	/* Blanks around a pasted value are not part of it. */
-	char *v = txt;
-	while (*v == ' ' || *v == '\t') {
-		v++;
-	}
-	v[strcspn(v, " \t\r\n")] = '\0';
+	/* Blanks around a pasted value are not part of it; a refused one is shown as typed. */
+	const char *v = txt + strspn(txt, " \t\r\n");
+	snprintf(value, sizeof(value), "%.*s", (int)strcspn(v, " \t\r\n"), v);
+	v = value;
 	int ret = ops_txt_add(s.id, v, &s);
 	if (ret == LC_EOK || ret == LC_ENOMEM) {
 		log_info("web: user %s set a value on %s (serial %u)", c->user.name, fqdn, s.serial);
