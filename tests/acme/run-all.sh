@@ -9,7 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$(cd "$here/../.." && pwd)/tests/out/acme"
 mkdir -p "$out"
 scenarios=("$@")
-[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(lego-instant.sh certbot-instant.sh lego-delegate.sh)
+[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(lego-instant.sh certbot-instant.sh lego-delegate.sh lego-console.sh)
 pass=0 fail=0
 t0=$(date +%s)
 for s in "${scenarios[@]}"; do
