@@ -37,7 +37,8 @@ typedef struct udp_worker {
 
 typedef struct tcp_conn {
 	int fd;
-	struct timespec last;
+	struct sockaddr_storage peer;
+	struct timespec last; /* accept or last complete query: bytes alone do not count */
 	uint8_t *rbuf;   /* 2-byte length + message, up to 65537 bytes */
 	size_t rlen;
 	uint8_t *wpend;  /* unsent tail of a response, if the socket was full */
@@ -228,16 +229,69 @@ static void conn_close(dns_server_t *s, tcp_conn_t *c)
 	s->conn_cnt--;
 }
 
+/* The same client for connection limits: IPv4 address, or IPv6 /64. */
+static bool same_client(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family) {
+		return false;
+	}
+	if (a->ss_family == AF_INET) {
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	}
+	return memcmp(((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr,
+		      ((const struct sockaddr_in6 *)b)->sin6_addr.s6_addr, 8) == 0;
+}
+
+static long idle_ms(const tcp_conn_t *c, const struct timespec *now)
+{
+	return (now->tv_sec - c->last.tv_sec) * 1000 + (now->tv_nsec - c->last.tv_nsec) / 1000000;
+}
+
+/*
+ * Make room for a new connection from peer. One client may hold at most an
+ * eighth of the slots, so it cannot starve the rest. When all slots are
+ * taken, the connection idle the longest is closed (RFC 7766 6.2.3: servers
+ * may close idle connections under pressure), so a resolver retrying over
+ * TCP after a truncated answer still gets in.
+ */
+static bool make_room(dns_server_t *s, const struct sockaddr_storage *peer)
+{
+	unsigned per_client = s->max_conns / 8 > 2 ? s->max_conns / 8 : 2;
+	unsigned mine = 0;
+	tcp_conn_t *oldest = NULL;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (tcp_conn_t *c = s->conns; c != NULL; c = c->next) {
+		if (same_client(&c->peer, peer)) {
+			mine++;
+		}
+		if (oldest == NULL || idle_ms(c, &now) > idle_ms(oldest, &now)) {
+			oldest = c;
+		}
+	}
+	if (mine >= per_client) {
+		log_ratelimited(LOG_WARN, "tcp: per-client connection limit (%u) reached", per_client);
+		return false;
+	}
+	if (s->conn_cnt >= s->max_conns && oldest != NULL) {
+		log_ratelimited(LOG_WARN, "tcp: connection limit (%u) reached; closing the most idle",
+				s->max_conns);
+		conn_close(s, oldest);
+	}
+	return s->conn_cnt < s->max_conns;
+}
+
 static void accept_conns(dns_server_t *s, int lfd)
 {
 	for (;;) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_storage peer;
+		socklen_t pl = sizeof(peer);
+		int fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			return;
 		}
-		if (s->conn_cnt >= s->max_conns) {
-			/* RFC 7766 6.2.2: at the cap, refuse new connections rather than stall old ones. */
-			log_ratelimited(LOG_WARN, "tcp: connection limit (%u) reached", s->max_conns);
+		if (!make_room(s, &peer)) {
 			close(fd);
 			continue;
 		}
@@ -251,6 +305,7 @@ static void accept_conns(dns_server_t *s, int lfd)
 			continue;
 		}
 		c->fd = fd;
+		c->peer = peer;
 		clock_gettime(CLOCK_MONOTONIC, &c->last);
 		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = c };
 		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -306,6 +361,7 @@ static bool process_conn(dns_server_t *s, tcp_conn_t *c, uint8_t *resp)
 		if (query_process(&q) != LC_EOK) {
 			return false; /* not even a header: end the stream */
 		}
+		clock_gettime(CLOCK_MONOTONIC, &c->last); /* a whole query: the client is alive */
 		resp[0] = (uint8_t)(q.resp_len >> 8);
 		resp[1] = (uint8_t)q.resp_len;
 		memmove(c->rbuf, c->rbuf + 2 + mlen, c->rlen - 2 - mlen);
@@ -326,7 +382,6 @@ static bool process_conn(dns_server_t *s, tcp_conn_t *c, uint8_t *resp)
 
 static void conn_event(dns_server_t *s, tcp_conn_t *c, uint32_t events, uint8_t *resp)
 {
-	clock_gettime(CLOCK_MONOTONIC, &c->last);
 	if (events & EPOLLOUT) {
 		if (!flush(s, c) || !process_conn(s, c, resp)) {
 			conn_close(s, c);
@@ -358,8 +413,7 @@ static void expire_idle(dns_server_t *s)
 	tcp_conn_t *c = s->conns;
 	while (c != NULL) {
 		tcp_conn_t *next = c->next;
-		long ms = (now.tv_sec - c->last.tv_sec) * 1000 + (now.tv_nsec - c->last.tv_nsec) / 1000000;
-		if (ms >= (long)s->idle_ms) {
+		if (idle_ms(c, &now) >= (long)s->idle_ms) {
 			conn_close(s, c);
 		}
 		c = next;
@@ -375,21 +429,26 @@ static void *tcp_main(void *arg)
 	rcu_register_thread();
 	while (resp != NULL && !atomic_load(&s->stop)) {
 		int n = epoll_wait(s->epfd, evs, 64, 250);
+		bool accept_ready = false;
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
-			if (p == &s->evfd) {
-				continue;
-			}
-			bool is_listener = false;
+			bool is_listener = p == &s->evfd;
 			for (size_t j = 0; j < s->tcp_fd_cnt; j++) {
 				if (p == &s->tcp_fds[j]) {
-					accept_conns(s, s->tcp_fds[j]);
 					is_listener = true;
+					accept_ready = true;
 				}
 			}
 			if (!is_listener) {
 				conn_event(s, p, evs[i].events, resp);
 			}
+		}
+		/*
+		 * Accept after every connection event of this batch: making room may
+		 * close another connection, which must not have events still queued.
+		 */
+		for (size_t j = 0; accept_ready && j < s->tcp_fd_cnt; j++) {
+			accept_conns(s, s->tcp_fds[j]);
 		}
 		expire_idle(s);
 	}
@@ -435,6 +494,19 @@ int dns_server_start(const conf_t *c, dns_server_t **out, char *err, size_t err_
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &s->evfd };
 	epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->evfd, &ev);
 
+	/*
+	 * Size the worker array for every address before any thread starts:
+	 * running workers hold pointers into it, so it must never move.
+	 */
+	size_t addr_cnt = 1;
+	for (const char *p = c->dns_listen; *p != '\0'; p++) {
+		addr_cnt += *p == ',';
+	}
+	s->workers = calloc(addr_cnt * per_addr, sizeof(*s->workers));
+	if (s->workers == NULL) {
+		goto fail;
+	}
+
 	char *save = NULL;
 	for (char *a = strtok_r(list, ", ", &save); a != NULL; a = strtok_r(NULL, ", ", &save)) {
 		struct sockaddr_storage ss;
@@ -469,12 +541,7 @@ int dns_server_start(const conf_t *c, dns_server_t **out, char *err, size_t err_
 		epoll_ctl(s->epfd, EPOLL_CTL_ADD, tfd, &lev);
 		s->tcp_fd_cnt++;
 
-		udp_worker_t *ws = realloc(s->workers, (s->worker_cnt + per_addr) * sizeof(*ws));
-		if (ws == NULL) {
-			goto fail;
-		}
-		s->workers = ws;
-		for (size_t i = 0; i < per_addr; i++) {
+		for (size_t i = 0; i < per_addr && s->worker_cnt < addr_cnt * per_addr; i++) {
 			int fd = open_socket(&ss, sl, SOCK_DGRAM, true);
 			if (fd < 0) {
 				snprintf(err, err_len, "bind udp %s: %s", a, strerror(errno));
