@@ -80,14 +80,15 @@ static bool name_in_zone(const char *name, const char *zone)
  * typo is reported with its file and line instead of failing the startup
  * later with less context.
  */
-static int check_rdata(conf_parse_t *p, const char *type, const char *rdata)
+static int check_rdata(conf_parse_t *p, const char *origin, const char *type, const char *rdata)
 {
 	size_t len = 0;
 	uint8_t *wire = malloc(RDATA_WIRE_MAX);
 	if (wire == NULL) {
 		return conf_fail_nomem(p);
 	}
-	int ret = rdata_from_text(rrtype_from_text(type), rdata, wire, RDATA_WIRE_MAX, &len);
+	int ret = rdata_from_text_in(rrtype_from_text(type), rdata, origin, wire, RDATA_WIRE_MAX,
+				     &len);
 	free(wire);
 	if (ret == LC_ERANGE) {
 		return conf_fail(p, p->line, "%s data \"%s\" is too long", type, rdata);
@@ -194,7 +195,7 @@ static int parse_record(conf_parse_t *p, conf_zone_t *z, const char *value)
 		return conf_fail(p, p->line, "record owner \"%s\" is outside zone %s", tok_owner,
 			    z->name);
 	}
-	if (check_rdata(p, type, rdata) != LC_EOK || check_placement(p, z, owner, type) != LC_EOK) {
+	if (check_rdata(p, z->name, type, rdata) != LC_EOK || check_placement(p, z, owner, type) != LC_EOK) {
 		return p->ret;
 	}
 	return record_add(p, z, owner, (uint32_t)ttl, type, rdata);

@@ -122,6 +122,7 @@ void rebuild_thread_leave(void)
 
 /* ---- building zones from the config ---- */
 
+/* A fixed record: names in rdata_text are absolute. */
 static int add_text(zone_t *z, rrset_t *tmpl, const uint8_t *owner, size_t owner_len,
 		    uint16_t type, uint32_t ttl, const char *rdata_text)
 {
@@ -133,6 +134,19 @@ static int add_text(zone_t *z, rrset_t *tmpl, const uint8_t *owner, size_t owner
 	}
 	if (tmpl != NULL) {
 		return rrset_add(tmpl, type, ttl, rd, rdlen);
+	}
+	return zone_add(z, owner, owner_len, type, ttl, rd, rdlen);
+}
+
+/* An operator's record from the config: names in rdata are relative to the zone (RFC 1035 5.1). */
+static int add_record(zone_t *z, const uint8_t *owner, size_t owner_len, uint16_t type,
+		      uint32_t ttl, const char *rdata_text, const char *origin)
+{
+	uint8_t rd[65535];
+	size_t rdlen;
+	int ret = rdata_from_text_in(type, rdata_text, origin, rd, sizeof(rd), &rdlen);
+	if (ret != LC_EOK) {
+		return ret;
 	}
 	return zone_add(z, owner, owner_len, type, ttl, rd, rdlen);
 }
@@ -299,8 +313,9 @@ static int build_zone(const conf_t *c, const conf_zone_t *cz, uint32_t serial, z
 		uint16_t type = rrtype_from_text(r->type);
 		ret = name_from_text(r->owner, owner, &owner_len);
 		if (ret == LC_EOK) {
-			ret = type != 0 ? add_text(z, NULL, owner, owner_len, type,
-						   r->ttl != 0 ? r->ttl : c->ttl_fixed, r->rdata)
+			ret = type != 0 ? add_record(z, owner, owner_len, type,
+						     r->ttl != 0 ? r->ttl : c->ttl_fixed, r->rdata,
+						     cz->name)
 					: LC_EINVAL;
 		}
 		if (ret != LC_EOK) {

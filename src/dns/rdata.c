@@ -54,16 +54,29 @@ static const char *token(const char *p, char *tok, size_t tok_max)
 	return skip_space(p);
 }
 
-static int name_rdata(const char *text, uint8_t *out, size_t out_max, size_t *out_len)
+static int name_rdata(const char *text, const char *origin, uint8_t *out, size_t out_max,
+		      size_t *out_len)
 {
 	char tok[NAME_MAX_WIRE * 4];
+	char full[NAME_MAX_WIRE * 8];
 	uint8_t w[NAME_MAX_WIRE];
 	size_t wl;
 	const char *rest = token(text, tok, sizeof(tok));
 	if (rest == NULL || *rest != '\0' || tok[0] == '\0') {
 		return LC_EINVAL;
 	}
-	int ret = name_from_text(tok, w, &wl);
+	const char *name = tok;
+	size_t tl = strlen(tok);
+	if (origin != NULL && strcmp(tok, "@") == 0) {
+		name = origin;
+	} else if (origin != NULL && tok[tl - 1] != '.') {
+		/* Relative to the zone, as in a master file. */
+		if ((size_t)snprintf(full, sizeof(full), "%s.%s", tok, origin) >= sizeof(full)) {
+			return LC_ERANGE;
+		}
+		name = full;
+	}
+	int ret = name_from_text(name, w, &wl);
 	if (ret != LC_EOK) {
 		return ret;
 	}
@@ -151,6 +164,12 @@ static int txt_rdata(const char *p, uint8_t *out, size_t out_max, size_t *out_le
 int rdata_from_text(uint16_t type, const char *text, uint8_t *out, size_t out_max,
 		    size_t *out_len)
 {
+	return rdata_from_text_in(type, text, NULL, out, out_max, out_len);
+}
+
+int rdata_from_text_in(uint16_t type, const char *text, const char *origin, uint8_t *out,
+		       size_t out_max, size_t *out_len)
+{
 	char tok[128];
 	const char *rest;
 
@@ -171,7 +190,7 @@ int rdata_from_text(uint16_t type, const char *text, uint8_t *out, size_t out_ma
 	case DNS_TYPE_NS:
 	case DNS_TYPE_CNAME:
 	case DNS_TYPE_PTR:
-		return name_rdata(text, out, out_max, out_len);
+		return name_rdata(text, origin, out, out_max, out_len);
 	case DNS_TYPE_MX: {
 		rest = token(text, tok, sizeof(tok));
 		char *end;
@@ -185,7 +204,7 @@ int rdata_from_text(uint16_t type, const char *text, uint8_t *out, size_t out_ma
 		out[0] = (uint8_t)(pref >> 8);
 		out[1] = (uint8_t)pref;
 		size_t nl;
-		int ret = name_rdata(rest, out + 2, out_max - 2, &nl);
+		int ret = name_rdata(rest, origin, out + 2, out_max - 2, &nl);
 		if (ret != LC_EOK) {
 			return ret;
 		}

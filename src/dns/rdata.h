@@ -20,6 +20,16 @@ int rdata_from_text(uint16_t type, const char *text, uint8_t *out, size_t out_ma
 		    size_t *out_len);
 
 /**
+ * As rdata_from_text(), but names in the rdata follow zone-file rules
+ * (RFC 1035 5.1): "@" is the origin, a name without a trailing dot is
+ * relative to the origin, one with a trailing dot is absolute.
+ * @param origin the zone apex in text ("localhostcert.test"), or NULL for absolute names only.
+ * @return as rdata_from_text().
+ */
+int rdata_from_text_in(uint16_t type, const char *text, const char *origin, uint8_t *out,
+		       size_t out_max, size_t *out_len);
+
+/**
  * Wire rdata for a TXT record holding the given strings.
  * @return LC_EOK; LC_ERANGE (a string > 255 bytes or out too small).
  */

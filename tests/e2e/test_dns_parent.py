@@ -13,6 +13,8 @@ psl = https://github.com/publicsuffix/list/pull/0
 record = ns1 A 127.0.0.1
 record = ns1 AAAA ::1
 record = api A 127.0.0.1
+record = console CNAME api
+record = mail MX 10 api
 
 [parent localcert.test]
 kind = local
@@ -64,6 +66,13 @@ with Daemon(CONF) as d:
     t.eq([x.address for x in r.answer[0]], ["127.0.0.1"], "static A record for ns1")
     r = d.query("ns1.localhostcert.test.", "AAAA")
     t.eq([x.address for x in r.answer[0]], ["::1"], "static AAAA record for ns1")
+    # Names in config rdata are relative to the zone, as in a zone file.
+    r = d.query("console.localhostcert.test.", "A")
+    t.eq([(x.rdtype, x.to_text()) for rs in r.answer for x in rs],
+         [(dns.rdatatype.CNAME, "api.localhostcert.test."), (dns.rdatatype.A, "127.0.0.1")],
+         "relative CNAME target resolved against the zone and followed")
+    r = d.query("mail.localhostcert.test.", "MX")
+    t.eq([x.to_text() for x in r.answer[0]], ["10 api.localhostcert.test."], "relative MX exchange")
     r = d.query("_domainkey.localhostcert.test.", "TXT")
     t.eq((r.rcode(), len(r.answer)), (dns.rcode.NOERROR, 0), "_domainkey is an empty non-terminal (NODATA)")
 

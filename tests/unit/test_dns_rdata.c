@@ -61,5 +61,22 @@ int main(void)
 	is_int(rdata_from_text(DNS_TYPE_SOA, "x", b, sizeof(b), &l), LC_EINVAL,
 	       "unsupported type refused");
 	bug_txt_length_byte_past_out_max();
+	/* Zone-file rules for names in config rdata (RFC 1035 5.1). */
+	is_int(rdata_from_text_in(DNS_TYPE_CNAME, "console", "localhostcert.test", b, sizeof(b), &l),
+	       LC_EOK, "relative CNAME target");
+	ok(l == 28 && memcmp(b, "\7console\15localhostcert\4test", 28) == 0,
+	   "relative name gets the origin");
+	is_int(rdata_from_text_in(DNS_TYPE_CNAME, "@", "example.test", b, sizeof(b), &l), LC_EOK,
+	       "@ is the origin");
+	ok(l == 14 && memcmp(b, "\7example\4test", 14) == 0, "@ wire");
+	is_int(rdata_from_text_in(DNS_TYPE_NS, "ns.other.test.", "example.test", b, sizeof(b), &l),
+	       LC_EOK, "absolute name with origin given");
+	ok(l == 15 && memcmp(b, "\2ns\5other\4test", 15) == 0, "absolute name kept");
+	is_int(rdata_from_text_in(DNS_TYPE_MX, "10 mail", "example.test", b, sizeof(b), &l), LC_EOK,
+	       "relative MX exchange");
+	ok(l == 21 && memcmp(b + 2, "\4mail\7example\4test", 19) == 0, "MX exchange gets the origin");
+	is_int(rdata_from_text_in(DNS_TYPE_MX, "0 .", "example.test", b, sizeof(b), &l), LC_EOK,
+	       "null MX stays the root");
+	ok(l == 3 && b[2] == 0, "null MX wire");
 	return tap_done();
 }
