@@ -49,6 +49,19 @@ typedef struct view {
 
 /* ---- request parsing ---- */
 
+/* RFC 8945 4.2: algorithm name, time (48 bits), fudge, MAC, original id, error, other data. */
+static bool tsig_rdata_ok(const uint8_t *p, size_t len)
+{
+	wire_rd_t rd = wire_rd_init(p, len);
+	dname_t alg;
+	name_parse(&rd, &alg); /* uncompressed (RFC 8945 4.2) */
+	wire_rd_skip(&rd, 8);
+	wire_rd_skip(&rd, wire_rd_u16(&rd));
+	wire_rd_skip(&rd, 4);
+	wire_rd_skip(&rd, wire_rd_u16(&rd));
+	return rd.err == LC_EOK && rd.pos == len;
+}
+
 static int parse_rr(wire_rd_t *rd, req_info_t *ri, bool additional, bool last)
 {
 	size_t start = rd->pos;
@@ -74,8 +87,8 @@ static int parse_rr(wire_rd_t *rd, req_info_t *ri, bool additional, bool last)
 		ri->udp_size = rclass < DNS_UDP_MIN ? DNS_UDP_MIN : rclass;
 		ri->edns_version = (uint8_t)(ttl >> 16);
 	} else if (type == DNS_TYPE_TSIG) {
-		/* RFC 8945 5.1: TSIG must be the last record. */
-		if (!last) {
+		/* RFC 8945 5.1: TSIG must be the last record, and its RDATA well formed. */
+		if (!last || !tsig_rdata_ok(rd->buf + rd->pos - rdlen, rdlen)) {
 			return LC_EMALF;
 		}
 		ri->has_tsig = true;

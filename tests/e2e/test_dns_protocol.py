@@ -96,6 +96,13 @@ with Daemon(CONF) as d:
     t.eq(flags & 0xF, dns.rcode.NOTAUTH, "TSIG with unknown key -> NOTAUTH")
     t.ok(raw.find(b"\x00\x11\x00\x00", len(raw) - 8) != -1, "TSIG error BADKEY (17) in the reply")
 
+    q = dns.message.make_query("example.test.", "SOA")
+    junk = bytearray(q.to_wire())
+    junk[11] = 1  # ARCOUNT 1: a TSIG RR whose RDATA is garbage
+    junk += b"\x03key\x00" + struct.pack("!HHIH", 250, 255, 0, 5) + b"\xff\xfe\x00\x01\x02"
+    raw = d.raw_udp(bytes(junk))
+    t.ok(raw is not None and (raw[3] & 0xF) == dns.rcode.FORMERR, "TSIG with malformed RDATA -> FORMERR")
+
     # Classes, meta types
     r = d.query("example.test.", "A", rdclass="CH")
     t.eq(r.rcode(), dns.rcode.REFUSED, "class CH REFUSED")
