@@ -2,6 +2,7 @@
 /* rdata.c -- record types by name, and rdata from presentation text */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -461,7 +461,8 @@ static void lookup_static(view_t *v, const zone_t *z, const dname_t *name, unsig
 	}
 }
 
-static void lookup(view_t *v, const zone_t *z, const dname_t *name, unsigned depth)
+static void lookup(view_t *v, const zone_t *z, const dname_t *name, unsigned depth,
+		   uint16_t qtype)
 {
 	v->exists = false;
 	v->cnt = 0;
@@ -470,6 +471,12 @@ static void lookup(view_t *v, const zone_t *z, const dname_t *name, unsigned dep
 	if (z->kind != 2 && depth >= 1) {
 		const uint8_t *l = name->wire + name->off[depth - 1];
 		const sub_entry_t *e = zoneset_sub_find(z->idx, l + 1, l[0]);
+		if (e != NULL && depth == 1 && qtype == DNS_TYPE_DS) {
+			/* RFC 4035 3.1.4.1: DS lives on the parent side of a zone cut; we sign nothing. */
+			v->exists = true;
+			v->soa = z->soa;
+			return;
+		}
 		if (e != NULL) {
 			lookup_sub(v, z, e, name, depth - 1);
 			return;
@@ -501,7 +508,7 @@ static int answer(resp_t *r, const zoneset_t *zs)
 			break; /* a CNAME left our zones; the resolver follows it */
 		}
 		r->flags |= DNS_FLAG_AA;
-		lookup(&v, z, &cur, depth);
+		lookup(&v, z, &cur, depth, qtype);
 		if (!v.exists) {
 			rcode = DNS_RCODE_NXDOMAIN;
 			neg_soa = v.soa;

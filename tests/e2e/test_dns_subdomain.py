@@ -44,6 +44,10 @@ with Daemon("[api]\nreg_instant_burst = 100\nreg_instant_per_hour = 100\n") as d
     for sel in ("x._domainkey.", "a.b._domainkey.", "*._domainkey."):
         r = d.query(sel + fqdn, "TXT")
         t.eq(texts(r.answer[0]) if r.answer else None, ["v=DKIM1; p="], "wildcard DKIM at " + sel)
+    r = d.query(fqdn, "DS")
+    auth = rr(r, "authority", dns.rdatatype.SOA)
+    t.ok(r.rcode() == dns.rcode.NOERROR and not r.answer and len(auth) == 1 and str(auth[0].name) == "localhostcert.test.",
+         "DS at a subdomain apex is answered by the parent (NODATA, parent SOA)")
     r = d.query("_domainkey." + fqdn, "TXT")
     t.eq((r.rcode(), len(r.answer)), (dns.rcode.NOERROR, 0), "_domainkey NODATA")
     r = d.query("www." + fqdn, "A")
