@@ -173,13 +173,22 @@ static enum MHD_Result send_too_large(struct MHD_Connection *conn, size_t body_m
 	return send_resp(conn, &r);
 }
 
+/* Wipe and free a request body buffer (it may hold a password or a secret). */
+static void wipe_buf(char *p, size_t cap)
+{
+	if (p != NULL) {
+		OPENSSL_cleanse(p, cap);
+		free(p);
+	}
+}
+
 /* Append a chunk of body, up to body_max; beyond that only count it. */
 static void collect(conn_state_t *cs, const char *data, size_t len, size_t body_max)
 {
 	cs->seen += len;
 	if (cs->too_large || cs->len + len > body_max) {
 		cs->too_large = true;
-		free(cs->body);
+		wipe_buf(cs->body, cs->cap);
 		cs->body = NULL;
 		cs->len = cs->cap = 0;
 		return;
@@ -192,12 +201,18 @@ static void collect(conn_state_t *cs, const char *data, size_t len, size_t body_
 		if (cap > body_max + 1) {
 			cap = body_max + 1;
 		}
-		char *b = realloc(cs->body, cap);
+		/* Not realloc: a body may hold a password, and realloc would leave a copy
+		 * behind in freed memory. */
+		char *b = malloc(cap);
 		if (b == NULL) {
 			/* Out of memory for one body: treat it as unprocessable. */
 			cs->too_large = true;
 			return;
 		}
+		if (cs->body != NULL) {
+			memcpy(b, cs->body, cs->len);
+		}
+		wipe_buf(cs->body, cs->cap);
 		cs->body = b;
 		cs->cap = cap;
 	}
@@ -227,7 +242,10 @@ static enum MHD_Result handle(http_server_t *h, struct MHD_Connection *conn, con
 		return MHD_NO;
 	}
 	router_serve(&req, &peer, url, &resp);
-	return send_resp(conn, &resp);
+	enum MHD_Result ret = send_resp(conn, &resp);
+	/* Its headers may carry a new session id (Set-Cookie). */
+	OPENSSL_cleanse(&resp, sizeof(resp));
+	return ret;
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
@@ -279,7 +297,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	conn_state_t *cs = *con_cls;
 	if (cs != NULL) {
-		free(cs->body);
+		wipe_buf(cs->body, cs->cap);
 		free(cs);
 		*con_cls = NULL;
 	}
