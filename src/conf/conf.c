@@ -709,6 +709,23 @@ static int finish(conf_parse_t *p)
 			first_localhost = z;
 		}
 	}
+	/*
+	 * A zone inside a parent domain would shadow or be shadowed by a
+	 * registered subdomain of the same name: refuse the overlap.
+	 */
+	for (size_t i = 0; i < c->zone_cnt; i++) {
+		for (size_t j = 0; j < c->zone_cnt; j++) {
+			const char *in = c->zones[j].name, *par = c->zones[i].name;
+			size_t li = strlen(in), lp = strlen(par);
+			if (i != j && c->zones[i].kind != ZKIND_STATIC && li > lp + 1 &&
+			    strcmp(in + li - lp, par) == 0 && in[li - lp - 1] == '.') {
+				return conf_fail(p, p->line,
+						 "zone %s lies inside parent domain %s: names under a "
+						 "parent are registered subdomains, not configured zones",
+						 in, par);
+			}
+		}
+	}
 	if (c->ns_cnt == 0) {
 		snprintf(buf, sizeof(buf), "ns1.%s", first_parent->name);
 		if (value_check_name(buf, false) != NULL) {

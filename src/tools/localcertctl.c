@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "conf/conf.h"
@@ -573,6 +574,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "localcertctl: %s\n", err[0] ? err : "cannot load the configuration");
 		conf_free(c);
 		return EXIT_USAGE;
+	}
+	/* Only commands that create something may create a new store: a typo in
+	 * --data must not look like an empty one. */
+	bool creates = strcmp(cmd, "create") == 0 || strcmp(cmd, "user-create") == 0 ||
+		       strcmp(cmd, "staff-create") == 0;
+	char db[4096];
+	snprintf(db, sizeof(db), "%s/localcert.db", c->data_dir);
+	if (!creates && access(db, F_OK) != 0) {
+		fprintf(stderr, "localcertctl: no database at %s (wrong --data or --config?)\n", db);
+		conf_free(c);
+		return EXIT_FAILED;
 	}
 	store_t *st = NULL;
 	int ret = store_open(c->data_dir, &st);

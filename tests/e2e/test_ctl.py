@@ -42,6 +42,12 @@ with Daemon() as d:
 
     r = ctl("--help")
     t.ok(r.returncode == 0 and "key-create" in r.stdout, "--help")
+    import subprocess, tempfile
+    from harness import LOCALCERTCTL
+    missing = os.path.join(tempfile.mkdtemp(prefix="lc-ctl-"), "typo")
+    r = subprocess.run([LOCALCERTCTL, "--data", missing, "list"], capture_output=True, text=True, timeout=30)
+    t.ok(r.returncode == 1 and "no database" in r.stderr and not os.path.exists(missing),
+         "bug: list on a mistyped --data fails and creates nothing")
     t.eq(ctl("frobnicate", check=False).returncode, 2, "unknown command: exit 2")
     t.eq(d.ctl(check=False).returncode, 2, "no command: exit 2")
     t.eq(ctl("create", check=False).returncode, 2, "create without a label: exit 2")

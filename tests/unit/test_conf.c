@@ -471,6 +471,12 @@ static void bug_parent_name_too_long_for_fixed_records(void)
 	ret = load(text, &c, err, sizeof(err));
 	ok(ret == LC_EOK, "a static [zone] may still have a 253-character name (%s)", err);
 	conf_free(c);
+	expect_err("[parent localhostcert.test]\nkind = localhost\n[zone app.localhostcert.test]\n"
+		   "record = @ A 127.0.0.1\n",
+		   4, "lies inside parent domain localhostcert.test",
+		   "bug: a zone inside a parent domain (would shadow a registered subdomain)");
+	expect_err("[parent a.test]\nkind = localhost\n[parent sub.a.test]\nkind = local\n", 4,
+		   "zone sub.a.test lies inside parent domain a.test", "bug: a parent inside a parent");
 }
 
 int main(void)
