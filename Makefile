@@ -57,7 +57,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run check fuzz fuzz-check test test-unit test-e2e test-acme test-browser demo san deps deps-build test-e2e-san check-san tsan test-tsan clean
+.PHONY: all run check check-layers fuzz fuzz-check test test-unit test-e2e test-acme test-browser demo san deps deps-build test-e2e-san check-san tsan test-tsan clean
 all: $(BUILD)/localcertd $(BUILD)/localcertctl
 
 $(BUILD)/%.o: %.c
@@ -112,6 +112,9 @@ fuzz-check:
 		ASAN_OPTIONS=detect_leaks=1 build-san/fuzz/replay_$$t fuzz/corpus/$$t || exit 1; \
 	done
 
+check-layers:
+	@bash scripts/check-layers.sh
+
 deps:
 	@bash scripts/deps.sh test
 deps-build:
@@ -158,7 +161,7 @@ test-browser: all
 	LOCALCERTD=$(abspath $(BUILD)/localcertd) LOCALCERTCTL=$(abspath $(BUILD)/localcertctl) \
 		node --test --test-concurrency=1 tests/browser/console.test.mjs
 
-test: test-unit fuzz-check test-e2e test-e2e-san test-acme test-browser
+test: check-layers test-unit fuzz-check test-e2e test-e2e-san test-acme test-browser
 
 check: deps
 	@$(MAKE) --no-print-directory test
