@@ -9,78 +9,12 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/form.h"
 #include "http/jsonio.h"
 #include "util/error.h"
 #include "util/log.h"
 
 #define FORM_VALUE_MAX 64
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
-/* Decode one application/x-www-form-urlencoded component ('+' is a space). */
-static bool form_decode(const char *s, size_t len, char *out, size_t out_size)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			if (i + 2 >= len) {
-				return false;
-			}
-			int hi = hex_value(s[i + 1]);
-			int lo = hex_value(s[i + 2]);
-			if (hi < 0 || lo < 0) {
-				return false;
-			}
-			c = (char)(hi * 16 + lo);
-			i += 2;
-		}
-		if (o + 1 >= out_size) {
-			return false;
-		}
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return true;
-}
-
-/* Find a field in a form body; false if absent or unreadable. */
-static bool form_value(const char *body, size_t len, const char *key, char *out, size_t out_size)
-{
-	size_t klen = strlen(key);
-	size_t i = 0;
-	while (i < len) {
-		const char *pair = body + i;
-		const char *amp = memchr(pair, '&', len - i);
-		size_t plen = amp != NULL ? (size_t)(amp - pair) : len - i;
-		const char *eq = memchr(pair, '=', plen);
-		if (eq != NULL && (size_t)(eq - pair) == klen && memcmp(pair, key, klen) == 0) {
-			return form_decode(eq + 1, plen - klen - 1, out, out_size);
-		}
-		i += plen + 1;
-	}
-	return false;
-}
-
-static bool is_form(const http_req_t *req)
-{
-	const char *ct = http_req_header(req, "Content-Type");
-	return ct != NULL && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
-}
 
 /*
  * POST /api/v1/register: an instant subdomain (random label) under the default
@@ -97,8 +31,8 @@ void api_v1_register(const http_req_t *req, http_resp_t *resp)
 	ops_creds_t creds;
 	memset(&creds, 0, sizeof(creds));
 
-	if (is_form(req)) {
-		if (!form_value(req->body, req->body_len, "output_format", format, sizeof(format))) {
+	if (form_is_form(req)) {
+		if (!form_get(req->body, req->body_len, "output_format", format, sizeof(format))) {
 			format[0] = '\0';
 		}
 	} else {
