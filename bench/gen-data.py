@@ -162,13 +162,13 @@ def key_for(i):
 
 
 def write_localcert(data_dir, ctl, labels, acme):
-    """Let the real binary create and migrate an empty store, then fill it in bulk."""
+    """An empty store made by the real binary (current schema), filled in bulk."""
     os.makedirs(data_dir, exist_ok=True)
     path = os.path.join(data_dir, "localcert.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
             os.unlink(path + suffix)
-    subprocess.run([ctl, "--data", data_dir, "list"], check=True, stdout=subprocess.DEVNULL)
+    create_empty_store(ctl, data_dir)
     db = sqlite3.connect(path)
     db.execute("PRAGMA synchronous=OFF")
     cols = {r[1] for r in db.execute("PRAGMA table_info(subdomains)")}
@@ -198,10 +198,28 @@ def write_localcert(data_dir, ctl, labels, acme):
         f.write("".join(creds))
 
 
+def create_empty_store(ctl, data_dir):
+    """Let the real binary create and migrate the store: create one subdomain, then empty it again."""
+    conf = os.path.join(data_dir, "gen.ini")
+    with open(conf, "w") as f:
+        f.write(f"[parent {PARENT}]\nkind = localhost\n")
+    subprocess.run([ctl, "--config", conf, "--data", data_dir, "create", "bench-init"],
+                   check=True, stdout=subprocess.DEVNULL)
+    os.unlink(conf)
+    db = sqlite3.connect(os.path.join(data_dir, "localcert.db"))
+    db.execute("BEGIN")
+    for t in ("keys", "txt", "subdomains"):
+        db.execute(f"DELETE FROM {t}")
+    db.execute("DELETE FROM sqlite_sequence")
+    db.execute("UPDATE meta SET value = 0 WHERE key = 'seq'")
+    db.execute("COMMIT")
+    db.close()
+
+
 def store_schema(ctl):
     """The store schema version the given binary creates (the data is rebuilt when it changes)."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([ctl, "--data", tmp, "list"], check=True, stdout=subprocess.DEVNULL)
+        create_empty_store(ctl, tmp)
         db = sqlite3.connect(os.path.join(tmp, "localcert.db"))
         v = db.execute("PRAGMA user_version").fetchone()[0]
         db.close()

@@ -89,3 +89,44 @@ wait_quiet() {
 port_free() {
 	! ss -Hlntu "( sport = :$1 )" 2>/dev/null | grep -q .
 }
+
+# build_daemon: build localcertd + localcertctl + apiload; sets BIN and REV. Builds a clean
+# export of HEAD into bench/build/src-<rev> (neither other people's uncommitted edits nor a
+# concurrent `make` in build/ can change the binary under test), or with WORKTREE=1 the
+# working tree into bench/build/worktree. Needs ROOT and BENCH.
+build_daemon() {
+	local srcdir
+	REV=$(git -C "$ROOT" rev-parse --short HEAD)
+	if [ "${WORKTREE:-0}" = 1 ]; then
+		srcdir=$ROOT; BIN=$BENCH/build/worktree; REV="$REV+worktree"
+		echo "== building localcertd from the working tree into bench/build/worktree"
+	else
+		srcdir=$BENCH/build/src-$REV; BIN=$srcdir/build
+		echo "== building localcertd at $REV (HEAD) into bench/build/src-$REV"
+		if [ ! -x "$BIN/localcertd" ]; then
+			rm -rf "$srcdir"; mkdir -p "$srcdir"
+			git -C "$ROOT" archive HEAD | tar -x -C "$srcdir" || return 1
+		fi
+	fi
+	make -C "$srcdir" -s -j"$(nproc)" BUILD="$BIN" "$BIN/localcertd" "$BIN/localcertctl" >/dev/null ||
+		{ echo "build failed" >&2; return 1; }
+	cc -O2 -Wall -pthread -o "$BIN/apiload" "$BENCH/apiload.c" || return 1
+}
+
+# lc_config: the localcertd config every benchmark run uses (one UDP worker, RRL off, the
+# parent and name servers the generated peer zone has).
+lc_config() {
+	cat <<-EOF
+	[server]
+	dns_workers = 1
+	log_level = warn
+	[dns]
+	ns = ns1.localhostcert.net, ns2.localhostcert.net
+	soa_mailbox = hostmaster.localhostcert.net
+	rrl_rate = 0            ; response rate limiting off, as for every peer
+	[parent localhostcert.net]
+	kind = localhost
+	record = ns1 A 127.0.0.1
+	record = ns2 A 127.0.0.1
+	EOF
+}

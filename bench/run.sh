@@ -72,24 +72,7 @@ done
 SRV_CPU=1; CLI_CPU=0
 SRVPIN="taskset -c $SRV_CPU"; CLIPIN="taskset -c $CLI_CPU"
 
-# ---- build: our own copy of the daemon from the committed tree (HEAD, or the working tree with
-# --worktree), so neither other people's uncommitted edits nor a concurrent `make` in build/ can
-# change the binary under test mid-run
-REV=$(git -C "$ROOT" rev-parse --short HEAD)
-if [ "$WORKTREE" = 1 ]; then
-	SRCDIR=$ROOT; BIN=$BENCH/build/worktree; REV="$REV+worktree"
-	echo "== building localcertd from the working tree into bench/build/worktree"
-else
-	SRCDIR=$BENCH/build/src-$REV; BIN=$SRCDIR/build
-	echo "== building localcertd at $REV (HEAD) into bench/build/src-$REV"
-	if [ ! -x "$BIN/localcertd" ]; then
-		rm -rf "$SRCDIR"; mkdir -p "$SRCDIR"
-		git -C "$ROOT" archive HEAD | tar -x -C "$SRCDIR" || exit 1
-	fi
-fi
-make -C "$SRCDIR" -s -j"$(nproc)" BUILD="$BIN" "$BIN/localcertd" "$BIN/localcertctl" >/dev/null ||
-	{ echo "run.sh: build failed" >&2; exit 1; }
-cc -O2 -Wall -pthread -o "$BIN/apiload" "$BENCH/apiload.c" || exit 1
+build_daemon || exit 1
 
 OUT=${OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT/logs" "$OUT/conf"
@@ -141,19 +124,7 @@ write_config() {
 	mkdir -p "$d"
 	case $s in
 	localcertd)
-		cat > "$d/localcert.ini" <<-EOF
-		[server]
-		dns_workers = 1
-		log_level = warn
-		[dns]
-		ns = ns1.localhostcert.net, ns2.localhostcert.net
-		soa_mailbox = hostmaster.localhostcert.net
-		rrl_rate = 0            ; response rate limiting off, as for every peer
-		[parent localhostcert.net]
-		kind = localhost
-		record = ns1 A 127.0.0.1
-		record = ns2 A 127.0.0.1
-		EOF
+		lc_config > "$d/localcert.ini"
 		rm -rf "$d/data"; cp -r "$data/localcert" "$d/data"
 		echo "$BIN/localcertd --config $d/localcert.ini --data $d/data --dns 127.0.0.1:$port --http 127.0.0.1:$LC_HTTP";;
 	knot)

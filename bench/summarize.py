@@ -37,6 +37,10 @@ def fmt_int(x):
     return "-" if x != x else f"{x:,.0f}"
 
 
+def fmt(x, spec):
+    return "-" if x != x else format(x, spec)
+
+
 def fmt_ratio(x, ref):
     if x != x or ref != ref or ref == 0:
         return "-"
@@ -138,10 +142,9 @@ def main():
             print(f"| {human_n(n)} | {s} | {fmt_int(a.get('eff_med', nan))} | {fmt_ratio(a.get('eff_med', nan), ref.get('eff_med', nan))} "
                   f"| {fmt_int(a.get('qps_med', nan))} | {fmt_int(a.get('qps_best', nan))} "
                   f"| {fmt_ratio(a.get('qps_med', nan), ref.get('qps_med', nan))} | {a.get('lost', '-')} "
-                  f"| {a.get('lat', '-')} | {a.get('load_s', nan):.2f} | {a.get('rss', nan) / 1048576:.0f} "
-                  f"| {a.get('pss', nan) / 1048576:.0f} | {fmt_int(bsub)} | {fmt_int(a.get('ir', nan))} "
-                  f"| {fmt_ratio(a.get('ir', nan), ref.get('ir', nan))} | {a.get('resp', '-')} | {a.get('checks', '-')} |"
-                  .replace("| nan |", "| - |"))
+                  f"| {a.get('lat', '-')} | {fmt(a.get('load_s', nan), '.2f')} | {fmt(a.get('rss', nan) / 1048576, '.0f')} "
+                  f"| {fmt(a.get('pss', nan) / 1048576, '.0f')} | {fmt_int(bsub)} | {fmt_int(a.get('ir', nan))} "
+                  f"| {fmt_ratio(a.get('ir', nan), ref.get('ir', nan))} | {a.get('resp', '-')} | {a.get('checks', '-')} |")
     print()
     if any("other" in a for a in agg.values()):
         print("CPU use during the saturation runs (median per run): server cores busy, dnsperf CPU-s, "
