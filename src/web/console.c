@@ -237,6 +237,13 @@ bool web_dispatch(const http_req_t *req, http_resp_t *resp)
 		free(c);
 		return false; /* the API's JSON 404 */
 	}
+	if (rt != NULL && rt->fn == page_style) {
+		/* The stylesheet needs no session lookup and sets no cookie. */
+		page_style(c);
+		security_headers(c);
+		free(c);
+		return true;
+	}
 	identify(c);
 	if (!path_known) {
 		web_not_found(c);

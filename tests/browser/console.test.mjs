@@ -307,3 +307,23 @@ test('changing the password signs out every other session; then log out', async 
 	assert.equal(r404.status(), 404);
 	await shot(page, 'not-found');
 });
+
+test('delete a subdomain, with a confirmation; DNS stops answering for it', async () => {
+	await page.goto(d.base + '/login');
+	await submit(page, 'form[action="/login"]', { name: 'alice', password: 'a new long password' });
+	assert.equal(d.txt('five.localcert.test').rcode, 0, 'five.localcert.test exists in DNS');
+	await page.goto(d.base + '/subdomains/five.localcert.test');
+	await Promise.all([page.waitForNavigation(), page.locator('a', { hasText: 'Delete this subdomain' }).click()]);
+	assert.match(await page.locator('h1').innerText(), /Delete this subdomain/);
+	await shot(page, 'subdomain-delete-confirm');
+	await Promise.all([page.waitForNavigation(), page.locator('button.danger').click()]);
+	assert.equal(new URL(page.url()).pathname, '/subdomains');
+	assert.match(await alertText(page), /never given to anyone else/);
+	assert.match(await page.locator('.count').innerText(), /4 of 5 used/);
+	assert.equal(d.txt('five.localcert.test').rcode, 3, 'NXDOMAIN once deleted');
+	await shot(page, 'subdomain-deleted');
+	await page.goto(d.base + '/subdomains/new');
+	const st = await submit(page, 'form[action="/subdomains/new"]', { label: 'five', parent: 'localcert.test' });
+	assert.equal(st, 409, 'a deleted name is never given out again');
+});
+
