@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* jsonio.c -- JSON bodies in and out */
+#include <malloc.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -77,4 +80,18 @@ void jsonio_respond(http_resp_t *r, unsigned status, json_t *body)
 	r->body = text;
 	r->body_len = strlen(text);
 	r->status = status;
+}
+
+/* Free a jansson block, wiping all of it first (malloc_usable_size: jansson does not say). */
+static void wipe_free_block(void *p)
+{
+	if (p != NULL) {
+		OPENSSL_cleanse(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
+void jsonio_wipe_on_free(void)
+{
+	json_set_alloc_funcs(malloc, wipe_free_block);
 }

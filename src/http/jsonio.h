@@ -10,6 +10,14 @@
 #include "http/request.h"
 
 /**
+ * Make jansson wipe every block before freeing it: parsed request bodies and
+ * the strings and text of new credentials (a key's secret) pass through its
+ * allocations, including the buffers it outgrows while encoding. Process-wide
+ * (json_set_alloc_funcs); call once at startup, before any thread uses jansson.
+ */
+void jsonio_wipe_on_free(void);
+
+/**
  * Parse a request body as a JSON object. An empty (or all-whitespace) body
  * is an empty object, because acme-dns clients POST register with no body.
  * @param out set to a new object; json_decref() it.

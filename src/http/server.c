@@ -16,6 +16,7 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/jsonio.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "util/error.h"
@@ -32,6 +33,20 @@
  * kernel send RST, and the client may then never see the 413.
  */
 #define DRAIN_MAX (1024 * 1024)
+/*
+ * How much of the thread's stack below handle() is wiped after each request:
+ * the handlers (JSON encoding of new credentials, Basic decoding, password
+ * checks) ran there and left copies in dead stack frames. Measured depth is
+ * under 20 KiB; the scrub costs a few microseconds.
+ */
+#define STACK_SCRUB (64 * 1024)
+/*
+ * Per-connection memory of libmicrohttpd (its default is 32 KiB). Above
+ * 32 KiB it maps the pool with mmap() and unmaps it when the connection
+ * closes, so whatever a client sent that never reached our callbacks (a
+ * malformed header line holding a key, say) leaves the process with it.
+ */
+#define CONN_MEMORY (64 * 1024)
 
 struct http_server {
 	struct MHD_Daemon *mhd;
@@ -47,6 +62,7 @@ typedef struct conn_state {
 	size_t seen;     /* bytes received, kept or not */
 	bool too_large;
 	bool answered;   /* a response was queued before the body was read */
+	struct MHD_Response *resp; /* our reference, kept until completion to wipe its headers */
 } conn_state_t;
 
 /*
@@ -120,8 +136,13 @@ static void wipe_free(void *p)
 	}
 }
 
-/* Queue a response. Takes r->body (a NUL-terminated text) and sets it to NULL. */
-static enum MHD_Result send_resp(struct MHD_Connection *conn, http_resp_t *r)
+/*
+ * Queue a response. Takes r->body (a NUL-terminated text) and sets it to NULL.
+ * Our reference to the response is kept in cs until the request completes, so
+ * that on_completed() can wipe header values libmicrohttpd copied (Set-Cookie
+ * may carry a new session id) before the response is freed.
+ */
+static enum MHD_Result send_resp(struct MHD_Connection *conn, conn_state_t *cs, http_resp_t *r)
 {
 	struct MHD_Response *mr;
 	if (r->body != NULL) {
@@ -158,11 +179,16 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, http_resp_t *r)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
 	}
 	enum MHD_Result ret = MHD_queue_response(conn, r->status ? r->status : 500, mr);
-	MHD_destroy_response(mr);
+	if (ret == MHD_YES && cs->resp == NULL) {
+		cs->resp = mr;
+	} else {
+		MHD_destroy_response(mr);
+	}
 	return ret;
 }
 
-static enum MHD_Result send_too_large(struct MHD_Connection *conn, size_t body_max)
+static enum MHD_Result send_too_large(struct MHD_Connection *conn, conn_state_t *cs,
+				      size_t body_max)
 {
 	http_resp_t r;
 	char msg[96];
@@ -170,7 +196,7 @@ static enum MHD_Result send_too_large(struct MHD_Connection *conn, size_t body_m
 	snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes", body_max);
 	http_error(&r, 413, "body_too_large", msg);
 	r.close = true;
-	return send_resp(conn, &r);
+	return send_resp(conn, cs, &r);
 }
 
 /* Wipe and free a request body buffer (it may hold a password or a secret). */
@@ -242,10 +268,17 @@ static enum MHD_Result handle(http_server_t *h, struct MHD_Connection *conn, con
 		return MHD_NO;
 	}
 	router_serve(&req, &peer, url, &resp);
-	enum MHD_Result ret = send_resp(conn, &resp);
+	enum MHD_Result ret = send_resp(conn, cs, &resp);
 	/* Its headers may carry a new session id (Set-Cookie). */
 	OPENSSL_cleanse(&resp, sizeof(resp));
 	return ret;
+}
+
+/* Wipe the stack area the handlers used below the caller (see STACK_SCRUB). */
+static void __attribute__((noinline)) scrub_stack(void)
+{
+	unsigned char dead[STACK_SCRUB];
+	OPENSSL_cleanse(dead, sizeof(dead));
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
@@ -268,7 +301,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > DRAIN_MAX) {
 			cs->answered = true;
-			return send_too_large(conn, body_max);
+			return send_too_large(conn, cs, body_max);
 		}
 		return MHD_YES;
 	}
@@ -276,6 +309,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		if (!cs->answered) {
 			collect(cs, upload_data, *upload_data_size, body_max);
 		}
+		/* The copy is ours now; wipe libmicrohttpd's (its read buffer), which it
+		 * never reads again once consumed. A body may hold a password. */
+		OPENSSL_cleanse((void *)upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		/* A chunked body that keeps coming is cut off. */
 		return cs->seen > DRAIN_MAX ? MHD_NO : MHD_YES;
@@ -284,19 +320,50 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		return MHD_YES;
 	}
 	if (cs->too_large) {
-		return send_too_large(conn, body_max);
+		return send_too_large(conn, cs, body_max);
 	}
-	return handle(h, conn, url, method, cs);
+	enum MHD_Result ret = handle(h, conn, url, method, cs);
+	scrub_stack();
+	return ret;
+}
+
+/* Headers whose values are secrets: API keys, Basic credentials, session cookies. */
+static bool secret_header(const char *name)
+{
+	return strcasecmp(name, "X-Api-Key") == 0 || strcasecmp(name, "Authorization") == 0 ||
+	       strcasecmp(name, "Cookie") == 0 || strcasecmp(name, "Set-Cookie") == 0;
+}
+
+/*
+ * Wipe a secret header value in place. The values live in libmicrohttpd's
+ * connection buffer (request) or in its copy of our response header; both
+ * are writable memory it does not read again once the request is complete.
+ */
+static enum MHD_Result wipe_secret_header(void *cls, enum MHD_ValueKind kind, const char *key,
+					  const char *value)
+{
+	(void)cls;
+	(void)kind;
+	if (key != NULL && value != NULL && secret_header(key)) {
+		OPENSSL_cleanse((void *)value, strlen(value));
+	}
+	return MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)conn;
 	(void)toe;
 	conn_state_t *cs = *con_cls;
+	if (conn != NULL) {
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, wipe_secret_header, NULL);
+	}
 	if (cs != NULL) {
+		if (cs->resp != NULL) {
+			MHD_get_response_headers(cs->resp, wipe_secret_header, NULL);
+			MHD_destroy_response(cs->resp);
+		}
 		wipe_buf(cs->body, cs->cap);
 		free(cs);
 		*con_cls = NULL;
@@ -354,6 +421,8 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 		return LC_ENOMEM;
 	}
 	h->fd = -1;
+	/* Before any request thread exists: jansson's blocks are wiped when freed. */
+	jsonio_wipe_on_free();
 	int ret = http_api_init(&h->api, c, err, err_len);
 	if (ret != LC_EOK) {
 		goto fail;
@@ -384,7 +453,8 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 		flags, 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP_LIMIT,
-		MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,
+		MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h, MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		snprintf(err, err_len, "could not start the HTTP server on %s", c->http_listen);
