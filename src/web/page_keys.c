@@ -69,14 +69,17 @@ void web_key_page(web_ctx_t *c, const ops_creds_t *creds)
 		 "export ACMEDNS_USERNAME=\"%s\"\n"
 		 "export ACMEDNS_PASSWORD=\"%s\"\n"
 		 "export ACMEDNS_SUBDOMAIN=\"%s\"\n"
-		 "acme.sh --issue --dns dns_acmedns -d %s -d '*.%s'\n",
+		 "acme.sh --issue --dns dns_acmedns \\\n"
+		 "  -d %s \\\n"
+		 "  -d '*.%s'\n",
 		 url, url, creds->username, creds->password, creds->subdomain, creds->fulldomain,
 		 creds->fulldomain);
 	snprintf(certbot, SNIPPET_MAX,
 		 "#!/bin/sh\n"
 		 "# certbot certonly --manual --preferred-challenges dns \\\n"
 		 "#   --manual-auth-hook ./localcert-hook.sh \\\n"
-		 "#   -d %s -d '*.%s'\n"
+		 "#   -d %s \\\n"
+		 "#   -d '*.%s'\n"
 		 "exec curl -fsS -X POST \"%s/update\" \\\n"
 		 "  -H \"X-Api-User: %s\" \\\n"
 		 "  -H \"X-Api-Key: %s\" \\\n"
@@ -87,7 +90,8 @@ void web_key_page(web_ctx_t *c, const ops_creds_t *creds)
 		 "ACME_DNS_API_BASE=%s \\\n"
 		 "ACME_DNS_STORAGE_PATH=./lego-acme-dns.json \\\n"
 		 "  lego --email you@example.com --dns acme-dns \\\n"
-		 "  -d %s -d '*.%s' run\n",
+		 "  -d %s \\\n"
+		 "  -d '*.%s' run\n",
 		 url, creds->fulldomain, creds->fulldomain);
 
 	html_raw(&dl, "<form method=\"post\" action=\"/download\" class=\"actions\">");
