@@ -77,6 +77,9 @@ static const key_def_t keys[] = {
 	{ SEC_API, "reg_delegate_per_day", KT_UINT, F(reg_delegate_per_day), 0, 1, 1000000 },
 	{ SEC_API, "auth_fail_max", KT_UINT, F(auth_fail_max), 0, 1, 1000000 },
 	{ SEC_API, "auth_fail_window_s", KT_UINT, F(auth_fail_window_s), 0, 1, 86400 },
+	{ SEC_API, "conn_max", KT_UINT, F(conn_max), 0, 1, 65536 },
+	{ SEC_API, "conn_per_addr", KT_UINT, F(conn_per_addr), 0, 1, 65536 },
+	{ SEC_API, "idle_timeout_s", KT_UINT, F(idle_timeout_s), 0, 1, 3600 },
 	{ SEC_CONSOLE, "enabled", KT_BOOL, F(console_enabled), 0, 0, 0 },
 	{ SEC_CONSOLE, "signup", KT_BOOL, F(console_signup), 0, 0, 0 },
 	{ SEC_CONSOLE, "console_host", KT_NAME, F(console_host), 0, 0, 0 },
@@ -612,6 +615,9 @@ static int set_defaults(conf_full_t *cf)
 	c->reg_delegate_per_day = 50;
 	c->auth_fail_max = 20;
 	c->auth_fail_window_s = 300;
+	c->conn_max = 1024;
+	c->conn_per_addr = 64;
+	c->idle_timeout_s = 15;
 	c->console_enabled = true;
 	c->console_signup = true;
 	c->console_user_limit = 5;

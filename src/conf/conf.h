@@ -69,6 +69,10 @@ typedef struct conf {
 	unsigned reg_delegate_per_day;  /**< delegate (acme-dns register) per address per day (default 50) */
 	unsigned auth_fail_max;         /**< failed key checks per address per window before 429 (default 20) */
 	unsigned auth_fail_window_s;    /**< (default 300) */
+	unsigned conn_max;              /**< open HTTP connections in all (default 1024) */
+	unsigned conn_per_addr;         /**< open HTTP connections per client address (default 64) */
+	unsigned idle_timeout_s;        /**< an HTTP connection silent this long is closed; a request
+					     body must arrive within twice this (default 15) */
 	/* [console] */
 	bool console_enabled;       /**< serve the web console (default true) */
 	bool console_signup;        /**< visitors may create accounts (default true) */

@@ -23,9 +23,13 @@
 #include "util/hostport.h"
 #include "util/log.h"
 
-#define CONN_LIMIT 1024        /* open connections in all */
-#define CONN_PER_IP_LIMIT 64   /* open connections from one address */
-#define CONN_TIMEOUT_S 15      /* idle or slow clients are dropped */
+/*
+ * Connection limits come from [api] conn_max, conn_per_addr and
+ * idle_timeout_s. libmicrohttpd's timeout counts silence only, so a client
+ * that trickles its body a byte at a time would hold a connection (and, with
+ * a thread per connection, a thread) for ever: a body must arrive within
+ * twice the idle timeout of the headers, or the connection is closed.
+ */
 #define LISTEN_BACKLOG 128
 /*
  * A body over body_max is answered 413, but only after it has been read (up
@@ -62,6 +66,7 @@ typedef struct conn_state {
 	size_t seen;     /* bytes received, kept or not */
 	bool too_large;
 	bool answered;   /* a response was queued before the body was read */
+	double started;  /* when the headers were in (http_api_now()) */
 	struct MHD_Response *resp; /* our reference, kept until completion to wipe its headers */
 } conn_state_t;
 
@@ -297,6 +302,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			return MHD_NO;
 		}
 		*con_cls = cs;
+		cs->started = http_api_now();
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > DRAIN_MAX) {
@@ -313,8 +319,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		 * never reads again once consumed. A body may hold a password. */
 		OPENSSL_cleanse((void *)upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		/* A chunked body that keeps coming is cut off. */
-		return cs->seen > DRAIN_MAX ? MHD_NO : MHD_YES;
+		/* A chunked body that keeps coming, or one that trickles in, is cut off. */
+		if (cs->seen > DRAIN_MAX ||
+		    http_api_now() - cs->started > 2.0 * h->api.conf->idle_timeout_s) {
+			log_ratelimited(LOG_INFO, "http: a request body took too long or was too "
+						  "large; connection closed");
+			return MHD_NO;
+		}
+		return MHD_YES;
 	}
 	if (cs->answered) {
 		return MHD_YES;
@@ -438,7 +450,7 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 	 * connection of the same pool thread, and the pool size caps how many
 	 * changes can share one fsync: 16 keep-alive clients got about 5,000
 	 * updates/s from a pool of 4 and 11,000-15,000 with a thread per
-	 * connection (docs/storage.md). CONN_LIMIT bounds the threads.
+	 * connection (docs/storage.md). [api] conn_max bounds the threads.
 	 */
 	unsigned threads = c->http_threads;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
@@ -451,9 +463,9 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 	}
 	h->mhd = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP_LIMIT,
-		MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, c->conn_max,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->conn_per_addr,
+		MHD_OPTION_CONNECTION_TIMEOUT, c->idle_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h, MHD_OPTION_END);
 	if (h->mhd == NULL) {

@@ -101,6 +101,9 @@ static void test_defaults(void)
 	is_int(c->reg_delegate_per_day, 50, "defaults: reg_delegate_per_day");
 	is_int(c->auth_fail_max, 20, "defaults: auth_fail_max");
 	is_int(c->auth_fail_window_s, 300, "defaults: auth_fail_window_s");
+	is_int(c->conn_max, 1024, "defaults: conn_max");
+	is_int(c->conn_per_addr, 64, "defaults: conn_per_addr");
+	is_int(c->idle_timeout_s, 15, "defaults: idle_timeout_s");
 	is_int(c->zone_cnt, 2, "defaults: two parent zones");
 	if (c->zone_cnt == 2) {
 		is_str(c->zones[0].name, "localhostcert.test", "defaults: first parent");
@@ -155,6 +158,9 @@ static void test_all_sections(void)
 		       "reg_delegate_per_day = 6\n"
 		       "auth_fail_max = 7\n"
 		       "auth_fail_window_s = 8\n"
+		       "conn_max = 9\n"
+		       "conn_per_addr = 10\n"
+		       "idle_timeout_s = 11\n"
 		       "\n"
 		       "[parent local.example.net]\n"
 		       "kind = local\n"
@@ -204,6 +210,9 @@ static void test_all_sections(void)
 	is_int(c->reg_delegate_per_day, 6, "reg_delegate_per_day");
 	is_int(c->auth_fail_max, 7, "auth_fail_max");
 	is_int(c->auth_fail_window_s, 8, "auth_fail_window_s");
+	is_int(c->conn_max, 9, "conn_max");
+	is_int(c->conn_per_addr, 10, "conn_per_addr");
+	is_int(c->idle_timeout_s, 11, "idle_timeout_s");
 
 	is_int(c->zone_cnt, 3, "three zones, no defaults added");
 	const conf_zone_t *z = conf_zone_find(c, "local.example.net");
