@@ -103,5 +103,6 @@ with Daemon("") as d:
 
 with Daemon("[dns]\nrrl_rate = 0\n") as d:
     rs = flood(d.dns_port, dns.message.make_query("localhostcert.test.", "SOA").to_wire(), 300)
-    t.ok(len(rs) >= 290 and not any(r.flags & dns.flags.TC for r in rs), "rrl_rate = 0 turns limiting off (%d/300)" % len(rs))
+    # Not all 300: a busy machine may drop some datagrams, but no slips and far more than the rate.
+    t.ok(len(rs) >= 200 and not any(r.flags & dns.flags.TC for r in rs), "rrl_rate = 0 turns limiting off (%d/300)" % len(rs))
 t.done()
