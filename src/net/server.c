@@ -550,6 +550,15 @@ int dns_server_start(const conf_t *c, dns_server_t **out, char *err, size_t err_
 			}
 			struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
 			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			/*
+			 * Room for bursts (a CA's validation round, a resolver farm):
+			 * the default ~200 KB holds only a few hundred datagrams.
+			 * SO_RCVBUFFORCE passes rmem_max when we may; else the kernel caps it.
+			 */
+			int buf = 4 << 20;
+			if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) != 0) {
+				setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+			}
 			udp_worker_t *w = &s->workers[s->worker_cnt];
 			w->fd = fd;
 			w->srv = s;
