@@ -57,7 +57,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run check check-layers fuzz fuzz-check test test-unit test-e2e test-acme test-browser demo san deps deps-build test-e2e-san check-san tsan test-tsan clean
+.PHONY: all run check check-layers fuzz fuzz-check test test-unit test-e2e test-acme test-browser demo san deps deps-build test-e2e-san check-san tsan test-tsan timing clean
 all: $(BUILD)/localcertd $(BUILD)/localcertctl
 
 $(BUILD)/%.o: %.c
@@ -153,6 +153,17 @@ tsan:
 test-tsan: tsan
 	LOCALCERTD=$(abspath build-tsan/localcertd) LOCALCERTCTL=$(abspath build-tsan/localcertctl) \
 		/usr/bin/python3 tests/e2e/run.py
+
+# How long refused key checks take, unknown key id vs wrong secret (docs/hardening.md):
+# a measurement to read, not part of make test. TIMING_N samples of each kind.
+TIMING_N ?= 20000
+$(BUILD)/timing/%: $(BUILD)/tests/timing/%.o $(BUILD)/liblocalcert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lm
+
+timing: all $(BUILD)/timing/auth_timing
+	./$(BUILD)/timing/auth_timing $(TIMING_N)
+	LOCALCERTD=$(abspath $(BUILD)/localcertd) /usr/bin/python3 tests/timing/http_auth_timing.py
 
 # The console in headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core,
 # installed from the lock file; screenshots go to tests/out/browser/.

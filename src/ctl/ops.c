@@ -444,7 +444,7 @@ static int authenticate(const ops_auth_t *a, const uint8_t got[SHA256_DIGEST_LEN
 	if (a->key_id != NULL && validate_uuid(a->key_id)) {
 		snprintf(id, sizeof(id), "%s", a->key_id);
 		validate_lower(id);
-		ret = store_key_get(store, id, &key);
+		ret = store_key_get_uniform(store, id, &key);
 	}
 	if (ret != LC_EOK && ret != LC_ENOENT) {
 		return ret; /* storage failure: not the client's fault */

@@ -100,6 +100,8 @@ enum {
 	S_KEY_COUNT,
 	S_KEY_INSERT,
 	S_KEY_GET,
+	S_KEY_SEEK,
+	S_KEY_FIRST,
 	S_KEY_TOUCH,
 	S_KEY_REVOKE,
 	S_KEY_REVOKE_SUB,
@@ -142,6 +144,11 @@ static const char *const sql_text[S_COUNT] = {
 			 " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_KEY_GET] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
 		      " FROM keys WHERE id = ?1 AND revoked = 0",
+	/* store_key_get_uniform(): the first live key at or after an id, or the first of all. */
+	[S_KEY_SEEK] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+		       " FROM keys WHERE id >= ?1 AND revoked = 0 ORDER BY id LIMIT 1",
+	[S_KEY_FIRST] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+			" FROM keys WHERE revoked = 0 ORDER BY id LIMIT 1",
 	[S_KEY_TOUCH] = "UPDATE keys SET last_used = ?2 WHERE id = ?1",
 	[S_KEY_REVOKE] = "UPDATE keys SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
 	[S_KEY_REVOKE_SUB] = "UPDATE keys SET revoked = ?2 WHERE sub_id = ?1 AND revoked = 0",
@@ -830,6 +837,45 @@ int store_key_get(store_t *st, const char *id, key_rec_t *out_key)
 		ret = db_fail(st, "decode key");
 	}
 	sqlite3_reset(s);
+	return ret;
+}
+
+/* Equal strings of len bytes? Reads every byte whatever it finds. */
+static bool same_bytes(const char *a, const char *b, size_t len)
+{
+	unsigned char diff = 0;
+	for (size_t i = 0; i < len; i++) {
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	}
+	return diff == 0;
+}
+
+int store_key_get_uniform(store_t *st, const char *id, key_rec_t *out_key)
+{
+	key_rec_t k;
+	sqlite3_stmt *s = stmt_get(st, S_KEY_SEEK);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		/* Past the last id: decode the first key instead, so a row is read either way. */
+		sqlite3_reset(s);
+		s = stmt_get(st, S_KEY_FIRST);
+		rc = sqlite3_step(s);
+	}
+	int ret = LC_ENOENT;
+	memset(&k, 0, sizeof(k));
+	if (rc == SQLITE_ROW) {
+		ret = key_from_row(s, &k) == LC_EOK ? LC_EOK : db_fail(st, "decode key");
+	} else if (rc != SQLITE_DONE) {
+		ret = db_fail(st, "read key");
+	}
+	sqlite3_reset(s);
+	if (ret == LC_EOK) {
+		bool same = strlen(id) == STORE_KEY_ID_LEN &&
+			    same_bytes(k.id, id, STORE_KEY_ID_LEN);
+		ret = same ? LC_EOK : LC_ENOENT;
+	}
+	*out_key = k;
 	return ret;
 }
 

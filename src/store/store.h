@@ -110,6 +110,18 @@ int store_key_create(store_t *st, int64_t sub_id, const uint8_t secret_hash[32],
 /** Fetch a live key by id. @return LC_EOK; LC_ENOENT (unknown or revoked); LC_EDB. */
 int store_key_get(store_t *st, const char *id, key_rec_t *out_key);
 
+/**
+ * Fetch a live key by id (lowercase UUID) with the same work whether or not
+ * it exists, for checks a client may time: the index seek lands on the first
+ * live key at or after id (or the first of all), that row is always read and
+ * decoded, and the ids are compared in full. With a plain lookup a miss skips
+ * the row read, which made an unknown id measurably faster than a wrong
+ * secret (docs/hardening.md).
+ * @param out_key always written: the key when found, another row or zeros otherwise.
+ * @return LC_EOK; LC_ENOENT (unknown or revoked); LC_EDB.
+ */
+int store_key_get_uniform(store_t *st, const char *id, key_rec_t *out_key);
+
 /** Record that a key was used now. @return LC_EOK; LC_EDB. */
 int store_key_touch(store_t *st, const char *id, int64_t now);
 

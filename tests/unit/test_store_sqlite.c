@@ -131,6 +131,20 @@ int main(void)
 	       "revoke unknown");
 	is_int(store_key_create(st, a.id, h1, "[]", k3), LC_EOK, "a slot is free again");
 
+	/* store_key_get_uniform(): the same answers as store_key_get(). */
+	is_int(store_key_get_uniform(st, k2, &k), LC_EOK, "uniform: a live key is found");
+	ok(strcmp(k.id, k2) == 0 && memcmp(k.secret_hash, h2, 32) == 0, "uniform: its fields");
+	is_int(store_key_get_uniform(st, k1, &k), LC_ENOENT, "uniform: a revoked key is not");
+	is_int(store_key_get_uniform(st, "00000000-0000-4000-8000-000000000000", &k), LC_ENOENT,
+	       "uniform: unknown id below every key");
+	is_int(store_key_get_uniform(st, "ffffffff-ffff-4fff-bfff-ffffffffffff", &k), LC_ENOENT,
+	       "uniform: unknown id above every key");
+	char near[STORE_KEY_ID_LEN + 1];
+	snprintf(near, sizeof(near), "%s", k2);
+	near[STORE_KEY_ID_LEN - 1] = near[STORE_KEY_ID_LEN - 1] == '0' ? '1' : '0';
+	is_int(store_key_get_uniform(st, near, &k), LC_ENOENT, "uniform: an id one character off");
+	is_int(store_key_get_uniform(st, "", &k), LC_ENOENT, "uniform: empty id");
+
 	/* Registration in one transaction */
 	sub_rec_t c;
 	char kc[STORE_KEY_ID_LEN + 1];
