@@ -22,7 +22,8 @@ Files written into DIR:
   queries.txt             dnsperf query file (the mix below, shuffled)
   replay.txt              the first 20,000 lines of queries.txt (callgrind replay)
   check.txt               "qname qtype rcode [substring]" probes every server must pass
-  STAMP                   generator version + parameters (the data is reused while it matches)
+  STAMP, STAMP.store      generator version + parameters, and the store schema version of
+                          localcertctl (each part is reused while its stamp matches)
 
 Query mix (percent): 40 _acme-challenge TXT, 20 A, 10 AAAA, 10 nonexistent
 label (NXDOMAIN), 10 MX, 5 SOA, 5 x._domainkey TXT (wildcard).
@@ -270,14 +271,21 @@ def main():
     a = ap.parse_args()
     n, out = a.n, a.out
     nq = a.queries or max(200000, 2 * n)
-    stamp = f"gen-data v{VERSION} n={n} seed={a.seed} queries={nq} store-schema={store_schema(a.ctl)}\n"
+    # Two parts with their own stamps: the shared data (zone file, pdns db, queries), and
+    # localcertd's store, which is rebuilt alone when the binary's schema version changes.
+    stamp = f"gen-data v{VERSION} n={n} seed={a.seed} queries={nq}\n"
     stamp_path = os.path.join(out, "STAMP")
-    if os.path.exists(stamp_path) and open(stamp_path).read() == stamp:
+    store_stamp = f"{stamp.strip()} store-schema={store_schema(a.ctl)}\n"
+    store_stamp_path = os.path.join(out, "STAMP.store")
+    have = lambda p, v: os.path.exists(p) and open(p).read() == v
+    need_data, need_store = not have(stamp_path, stamp), not have(store_stamp_path, store_stamp)
+    if not need_data and not need_store:
         print(f"gen-data: {out} is up to date", file=sys.stderr)
         return
     os.makedirs(out, exist_ok=True)
-    if os.path.exists(stamp_path):
-        os.unlink(stamp_path)
+    for p, need in ((stamp_path, need_data), (store_stamp_path, need_store)):
+        if need and os.path.exists(p):
+            os.unlink(p)
     t0 = time.time()
     rng = random.Random(a.seed)
     labels, seen = [], set()
@@ -288,29 +296,33 @@ def main():
             labels.append(lab)
     acme = {lab: (b64url43(rng.getrandbits(256).to_bytes(32, "big")),
                   b64url43(rng.getrandbits(256).to_bytes(32, "big"))) for lab in labels}
-    with open(os.path.join(out, "labels.txt"), "w") as f:
-        f.write("\n".join(labels) + "\n")
-    write_zone(os.path.join(out, f"{PARENT}.zone"), labels, acme)
-    write_pdns(os.path.join(out, "pdns.sqlite3"), labels, acme)
-    write_localcert(os.path.join(out, "localcert"), a.ctl, labels, acme)
-    write_queries(os.path.join(out, "queries.txt"), labels, nq, random.Random(a.seed + 1))
-    first, last = labels[0], labels[-1]
-    with open(os.path.join(out, "check.txt"), "w") as f:
-        f.write(f"{PARENT} SOA NOERROR\n")
-        f.write(f"_acme-challenge.{last}.{PARENT} TXT NOERROR {acme[last][0]}\n")
-        f.write(f"_acme-challenge.{first}.{PARENT} TXT NOERROR {acme[first][1]}\n")
-        f.write(f"{first}.{PARENT} A NOERROR 127.0.0.1\n")
-        f.write(f"{first}.{PARENT} AAAA NOERROR ::1\n")
-        f.write(f"{first}.{PARENT} MX NOERROR\n")
-        f.write(f"{first}.{PARENT} TXT NOERROR spf1\n")
-        f.write(f"_dmarc.{first}.{PARENT} TXT NOERROR DMARC1\n")
-        f.write(f"x._domainkey.{last}.{PARENT} TXT NOERROR DKIM1\n")
-        f.write(f"{first}.{PARENT} SOA NOERROR\n")
-        f.write(f"does-not-exist.{PARENT} A NXDOMAIN\n")
-    with open(stamp_path, "w") as f:
-        f.write(stamp)
-    print(f"gen-data: wrote {out}: {n} subdomains, {nq} queries in {time.time() - t0:.0f} s", file=sys.stderr)
-
+    if need_data:
+        with open(os.path.join(out, "labels.txt"), "w") as f:
+            f.write("\n".join(labels) + "\n")
+        write_zone(os.path.join(out, f"{PARENT}.zone"), labels, acme)
+        write_pdns(os.path.join(out, "pdns.sqlite3"), labels, acme)
+        write_queries(os.path.join(out, "queries.txt"), labels, nq, random.Random(a.seed + 1))
+        first, last = labels[0], labels[-1]
+        with open(os.path.join(out, "check.txt"), "w") as f:
+            f.write(f"{PARENT} SOA NOERROR\n")
+            f.write(f"_acme-challenge.{last}.{PARENT} TXT NOERROR {acme[last][0]}\n")
+            f.write(f"_acme-challenge.{first}.{PARENT} TXT NOERROR {acme[first][1]}\n")
+            f.write(f"{first}.{PARENT} A NOERROR 127.0.0.1\n")
+            f.write(f"{first}.{PARENT} AAAA NOERROR ::1\n")
+            f.write(f"{first}.{PARENT} MX NOERROR\n")
+            f.write(f"{first}.{PARENT} TXT NOERROR spf1\n")
+            f.write(f"_dmarc.{first}.{PARENT} TXT NOERROR DMARC1\n")
+            f.write(f"x._domainkey.{last}.{PARENT} TXT NOERROR DKIM1\n")
+            f.write(f"{first}.{PARENT} SOA NOERROR\n")
+            f.write(f"does-not-exist.{PARENT} A NXDOMAIN\n")
+        with open(stamp_path, "w") as f:
+            f.write(stamp)
+    if need_store:
+        write_localcert(os.path.join(out, "localcert"), a.ctl, labels, acme)
+        with open(store_stamp_path, "w") as f:
+            f.write(store_stamp)
+    what = " and ".join(w for w, x in (("shared data", need_data), ("localcertd store", need_store)) if x)
+    print(f"gen-data: wrote {what} for {n} subdomains into {out} in {time.time() - t0:.0f} s", file=sys.stderr)
 
 if __name__ == "__main__":
     main()
