@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ops.c -- data changes: validate, one store transaction, publish, under one writer mutex */
+/* ops.c -- data changes: validate, then a job for the group-commit writer (store + publish) */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>

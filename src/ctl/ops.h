@@ -13,12 +13,15 @@
 
 /*
  * The one place that changes data. The HTTP API, the web console and
- * localcertctl call these functions and nothing else to write. Each operation
- * runs under one process-wide writer mutex: validate, one store transaction,
- * then (in the daemon) rebuild_sub() publishes the subdomain into the DNS
- * index, so when an operation returns LC_EOK the change is already visible
- * in DNS answers (SPEC 1, "An API update is visible ... as soon as the API
- * has answered").
+ * localcertctl call these functions and nothing else to write. Each change
+ * is validated in the calling thread, then runs as a job of the group-commit
+ * writer (ctl/batch.h, docs/storage.md): many callers' changes share one
+ * store transaction and one fsync, each in a savepoint of its own, and in
+ * the daemon rebuild_sub() publishes each changed subdomain into the DNS
+ * index before any caller is woken. So when an operation returns LC_EOK the
+ * change is durable and already visible in DNS answers (SPEC 1, "An API
+ * update is visible ... as soon as the API has answered"), and a failing
+ * request fails alone. The functions block until then and are thread-safe.
  *
  * Callers log the events (they know the client); ops logs only failures.
  *
