@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* batch.c -- group commit: one writer thread, many callers' changes per transaction and fsync */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
@@ -21,8 +22,10 @@
  * The queue lock (qlock) guards the queue, the flags and the counters. The
  * store lock (ops.c's writer mutex) guards the store connection and the DNS
  * index writes; the writer holds it for one whole batch: begin, jobs,
- * commit, publish. Callers wait on a condition variable of their own job, so
- * waking one does not wake the others.
+ * commit, publish. Each caller waits on a semaphore of its own job, posted
+ * after qlock is released: waking one caller wakes no other, and woken
+ * callers do not queue up on qlock behind the writer (with a condition
+ * variable each wake-up cost four futex calls instead of two).
  */
 
 static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
@@ -156,11 +159,12 @@ static void *writer_main(void *arg)
 
 		pthread_mutex_lock(&qlock);
 		count_batch(n);
+		pthread_mutex_unlock(&qlock);
 		for (batch_job_t *j = first, *next; j != NULL; j = next) {
-			next = j->next; /* j belongs to its caller again once done is set */
-			j->done = true;
-			pthread_cond_signal(&j->cond);
+			next = j->next; /* once posted, j belongs to its caller again */
+			sem_post(&j->done);
 		}
+		pthread_mutex_lock(&qlock);
 	}
 	pthread_mutex_unlock(&qlock);
 	if (publish) {
@@ -197,7 +201,6 @@ int batch_start(store_t *st, pthread_mutex_t *lock, bool threaded, bool pub)
 int batch_run(batch_job_t *j)
 {
 	j->next = NULL;
-	j->done = false;
 	j->pub = NULL;
 	pthread_mutex_lock(&qlock);
 	if (!running || stopping) {
@@ -212,21 +215,25 @@ int batch_run(batch_job_t *j)
 		pthread_mutex_unlock(&qlock);
 		return j->ret;
 	}
-	pthread_cond_init(&j->cond, NULL);
-	if (tail != NULL) {
-		tail->next = j;
-	} else {
+	sem_init(&j->done, 0, 0);
+	bool was_empty = tail == NULL;
+	if (was_empty) {
 		head = j;
-		/* The writer sleeps only while the queue is empty: this wakes it. */
-		pthread_cond_signal(&work_cond);
+	} else {
+		tail->next = j;
 	}
 	tail = j;
 	stats.queued++;
-	while (!j->done) {
-		pthread_cond_wait(&j->cond, &qlock);
-	}
 	pthread_mutex_unlock(&qlock);
-	pthread_cond_destroy(&j->cond);
+	if (was_empty) {
+		/* The writer sleeps only while the queue is empty: this wakes it. The
+		 * job is queued under qlock, so signalling after the unlock loses nothing. */
+		pthread_cond_signal(&work_cond);
+	}
+	while (sem_wait(&j->done) != 0 && errno == EINTR) {
+		/* a signal handler ran: wait on */
+	}
+	sem_destroy(&j->done);
 	return j->ret;
 }
 

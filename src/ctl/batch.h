@@ -4,6 +4,7 @@
 #define LC_CTL_BATCH_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,8 +43,7 @@ struct batch_job {
 	int ret;                 /**< the result batch_run() returns */
 	/* private */
 	batch_job_t *next;
-	pthread_cond_t cond;
-	bool done;
+	sem_t done; /* posted by the writer when ret is final */
 };
 
 /** Counters since batch_start() (for tests and logs). */
