@@ -26,7 +26,7 @@ http=$(port); dnsp=$(port)
 "$LOCALCERTD" --config "$tmp/localcert.ini" --data "$data" --http "127.0.0.1:$http" \
 	--dns "127.0.0.1:$dnsp" >"$tmp/localcertd.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do
 	curl -sf "http://127.0.0.1:$http/health" >/dev/null 2>&1 && break
 	sleep 0.05
