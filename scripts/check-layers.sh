@@ -19,7 +19,7 @@ declare -A allow=(
 	[tools]="ctl http store conf dns util|jansson openssl getopt"
 )
 # libc/POSIX headers any folder may use
-posix='^(std[a-z]*|string|strings|errno|unistd|sys/.*|netinet/.*|arpa/.*|pthread|time|ctype|assert|limits|fcntl|signal|dirent|inttypes|poll|sched|semaphore|math|netdb|stddef|stdarg|stdio|stdlib|stdatomic|getopt|malloc|sched|semaphore|spawn|pwd|grp|syslog|termios|libgen|fnmatch|glob|iconv|locale|wchar|wctype|setjmp|float|stdbool|stdint|endian)\.h$'
+posix='^(std[a-z]*|string|strings|errno|unistd|sys/.*|netinet/.*|arpa/.*|pthread|time|ctype|assert|limits|fcntl|signal|dirent|inttypes|poll|sched|math|netdb|stddef|stdarg|stdio|stdlib|stdatomic|getopt|malloc|sched|semaphore|spawn|pwd|grp|syslog|termios|libgen|fnmatch|glob|iconv|locale|wchar|wctype|setjmp|float|stdbool|stdint|endian)\.h$'
 bad=0
 for dir in "${!allow[@]}"; do
 	[[ -d "src/$dir" ]] || continue
