@@ -143,16 +143,20 @@ static void *udp_main(void *arg)
 	struct sockaddr_storage addrs[UDP_BATCH];
 
 	rcu_register_thread();
+	/* Set the receive headers up once; after a batch only the used ones need their lengths back. */
+	memset(rmsg, 0, sizeof(rmsg));
+	memset(smsg, 0, sizeof(smsg));
+	for (int i = 0; rbufs != NULL && i < UDP_BATCH; i++) {
+		riov[i].iov_base = rbufs[i];
+		riov[i].iov_len = UDP_RECV_MAX;
+		rmsg[i].msg_hdr.msg_iov = &riov[i];
+		rmsg[i].msg_hdr.msg_iovlen = 1;
+		rmsg[i].msg_hdr.msg_name = &addrs[i];
+		rmsg[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
+		smsg[i].msg_hdr.msg_iov = &siov[i];
+		smsg[i].msg_hdr.msg_iovlen = 1;
+	}
 	while (rbufs != NULL && sbufs != NULL && !atomic_load(&w->srv->stop)) {
-		for (int i = 0; i < UDP_BATCH; i++) {
-			riov[i].iov_base = rbufs[i];
-			riov[i].iov_len = UDP_RECV_MAX;
-			memset(&rmsg[i], 0, sizeof(rmsg[i]));
-			rmsg[i].msg_hdr.msg_iov = &riov[i];
-			rmsg[i].msg_hdr.msg_iovlen = 1;
-			rmsg[i].msg_hdr.msg_name = &addrs[i];
-			rmsg[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
-		}
 		int n = recvmmsg(w->fd, rmsg, UDP_BATCH, MSG_WAITFORONE, NULL);
 		if (n <= 0) {
 			continue; /* timeout (to check stop) or EINTR */
@@ -188,12 +192,13 @@ static void *udp_main(void *arg)
 			}
 			siov[out].iov_base = sbufs[out];
 			siov[out].iov_len = q.resp_len;
-			memset(&smsg[out], 0, sizeof(smsg[out]));
-			smsg[out].msg_hdr.msg_iov = &siov[out];
-			smsg[out].msg_hdr.msg_iovlen = 1;
 			smsg[out].msg_hdr.msg_name = &addrs[i];
 			smsg[out].msg_hdr.msg_namelen = rmsg[i].msg_hdr.msg_namelen;
 			out++;
+		}
+		for (int i = 0; i < n; i++) {
+			rmsg[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
+			rmsg[i].msg_hdr.msg_flags = 0;
 		}
 		int sent = 0;
 		while (sent < out) {

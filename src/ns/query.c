@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* query.c -- answering: parse the message, find the data, write the response */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include <urcu.h>
@@ -192,13 +193,11 @@ static void write_rrset(resp_t *r, const uint8_t *owner, size_t owner_len, const
 
 static void write_header(resp_t *r, uint16_t qd)
 {
+	/* Network byte order, one copy: this runs twice for every answer. */
+	const uint16_t h[6] = { htons(r->ri->id), htons(r->flags), htons(qd),
+				htons(r->an), htons(r->ns), htons(r->ar) };
 	r->wr.pos = 0;
-	wire_wr_u16(&r->wr, r->ri->id);
-	wire_wr_u16(&r->wr, r->flags);
-	wire_wr_u16(&r->wr, qd);
-	wire_wr_u16(&r->wr, r->an);
-	wire_wr_u16(&r->wr, r->ns);
-	wire_wr_u16(&r->wr, r->ar);
+	wire_wr_bytes(&r->wr, h, sizeof(h));
 }
 
 /* Rewrite the header with the final flags and counts, keeping the body. */
@@ -491,7 +490,8 @@ static int answer(resp_t *r, const zoneset_t *zs)
 {
 	const req_info_t *ri = r->ri;
 	const uint16_t qtype = ri->qtype;
-	dname_t cur = ri->qname;
+	dname_t chased; /* the current name once a CNAME has been followed */
+	const dname_t *curp = &ri->qname;
 	view_t v;
 	int rcode = DNS_RCODE_NOERROR;
 	const rrset_t *neg_soa = NULL;
@@ -500,7 +500,7 @@ static int answer(resp_t *r, const zoneset_t *zs)
 
 	for (int hop = 0; hop <= CNAME_HOPS_MAX; hop++) {
 		unsigned depth;
-		const zone_t *z = zoneset_find_zone(zs, &cur, &depth);
+		const zone_t *z = zoneset_find_zone(zs, curp, &depth);
 		if (z == NULL) {
 			if (hop == 0) {
 				return DNS_RCODE_REFUSED; /* not ours: no AA */
@@ -508,7 +508,7 @@ static int answer(resp_t *r, const zoneset_t *zs)
 			break; /* a CNAME left our zones; the resolver follows it */
 		}
 		r->flags |= DNS_FLAG_AA;
-		lookup(&v, z, &cur, depth, qtype);
+		lookup(&v, z, curp, depth, qtype);
 		if (!v.exists) {
 			rcode = DNS_RCODE_NXDOMAIN;
 			neg_soa = v.soa;
@@ -522,18 +522,19 @@ static int answer(resp_t *r, const zoneset_t *zs)
 				}
 				/* RFC 8482: ANY gets one RRset, not the whole node. */
 				if (s->type == qtype || (qtype == DNS_TYPE_ANY && !any_written)) {
-					write_rrset(r, cur.wire, cur.len, s, &r->an);
+					write_rrset(r, curp->wire, curp->len, s, &r->an);
 					any_written = true;
 				}
 			}
 			if (cname != NULL && qtype != DNS_TYPE_CNAME && qtype != DNS_TYPE_ANY) {
-				write_rrset(r, cur.wire, cur.len, cname, &r->an);
+				write_rrset(r, curp->wire, curp->len, cname, &r->an);
 				/* Follow the target inside the answer (needed when we host both zones). */
 				const uint8_t *target = cname->data + 10;
 				size_t tl = name_wire_len(target);
-				if (dname_from_wire(target, tl, &cur) != LC_EOK) {
+				if (dname_from_wire(target, tl, &chased) != LC_EOK) {
 					break;
 				}
+				curp = &chased;
 				continue;
 			}
 			if (!any_written) {
@@ -546,9 +547,9 @@ static int answer(resp_t *r, const zoneset_t *zs)
 			if (v.soa != z->soa) {
 				/* The subdomain's own apex: its label + the parent apex. */
 				unsigned sub_label = depth - 1;
-				size_t off = cur.off[sub_label];
-				neg_owner_len = (size_t)cur.len - off;
-				memcpy(neg_owner, cur.wire + off, neg_owner_len);
+				size_t off = curp->off[sub_label];
+				neg_owner_len = (size_t)curp->len - off;
+				memcpy(neg_owner, curp->wire + off, neg_owner_len);
 			}
 			/* RFC 2308 3: the SOA goes into AUTHORITY. */
 			write_rrset(r, neg_owner, neg_owner_len, neg_soa, &r->ns);

@@ -83,14 +83,29 @@ const uint8_t *sub_txt(const sub_entry_t *e, unsigned i, size_t *out_len)
 	return e->data + at;
 }
 
-/* FNV-1a over the zone index and the label, folded to 32 bits. */
+/*
+ * A multiply-xorshift hash over the label eight bytes at a time (labels are
+ * mostly 36-character UUIDs), with the zone index mixed in first.
+ */
 static uint32_t hash_key(unsigned zone_idx, const uint8_t *label, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL ^ zone_idx;
-	for (size_t i = 0; i < len; i++) {
-		h = (h ^ label[i]) * 1099511628211ULL;
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = (zone_idx + 1) * k ^ len;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, label + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
 	}
-	return (uint32_t)(h ^ (h >> 32));
+	if (i < len) {
+		uint64_t w = 0;
+		memcpy(&w, label + i, len - i);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	h *= k;
+	return (uint32_t)(h >> 32);
 }
 
 static sub_table_t *table_new(size_t slots)

@@ -61,6 +61,34 @@ static void test_parse(void)
 	is_int(name_parse(&rd, &d), LC_EMALF, "unterminated or >255-byte name refused");
 }
 
+/* Every byte value at every position of a long label: only A-Z change (the 8-byte path and the tail). */
+static void test_lowercase_all_bytes(void)
+{
+	uint8_t pkt[32];
+	dname_t d;
+	int bad = 0;
+	for (int b = 0; b < 256; b++) {
+		for (int pos = 0; pos < 20; pos++) {
+			pkt[0] = 20;
+			for (int i = 0; i < 20; i++) {
+				pkt[1 + i] = (uint8_t)(i == pos ? b : 'A' + i);
+			}
+			pkt[21] = 0;
+			wire_rd_t rd = wire_rd_init(pkt, 22);
+			if (name_parse(&rd, &d) != LC_EOK) {
+				bad++;
+				continue;
+			}
+			for (int i = 0; i < 20; i++) {
+				uint8_t c = pkt[1 + i];
+				uint8_t want = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+				bad += d.wire[1 + i] != want;
+			}
+		}
+	}
+	is_int(bad, 0, "name_parse lowercases exactly A-Z for every byte value and position");
+}
+
 static void test_skip(void)
 {
 	/* "test" at 0, then "a" + pointer to 0 at 6, then a self-pointer at 10. */
@@ -100,6 +128,7 @@ int main(void)
 	test_text();
 	test_parse();
 	test_skip();
+	test_lowercase_all_bytes();
 	test_under();
 	return tap_done();
 }
