@@ -39,6 +39,7 @@ typedef struct req_info {
  */
 typedef struct view {
 	bool exists;
+	bool wild;           /* the data was synthesized from a wildcard (RFC 4592) */
 	const rrset_t *sets[NODE_SETS_MAX];
 	size_t cnt;
 	const rrset_t *soa;  /* for negative answers */
@@ -146,8 +147,9 @@ typedef struct resp {
 	const req_info_t *ri;
 	uint16_t flags;
 	uint16_t an, ns, ar;
-	uint8_t zone[NAME_MAX_WIRE]; /* apex of the zone of a negative answer */
+	uint8_t zone[NAME_MAX_WIRE]; /* apex of the zone of a negative or wildcard answer */
 	size_t zone_len;
+	bool wild;                   /* the last name's data came from a wildcard */
 } resp_t;
 
 /*
@@ -408,6 +410,7 @@ static void lookup_sub(view_t *v, const zone_t *z, const sub_entry_t *e, const d
 		v->exists = true;
 		if (rel >= 2) {
 			view_add(v, &z->tmpl[TMPL_DKIM]);
+			v->wild = true;
 		}
 		return;
 	}
@@ -449,6 +452,7 @@ static void lookup_static(view_t *v, const zone_t *z, const dname_t *name, unsig
 			if (n == NULL) {
 				return; /* NXDOMAIN */
 			}
+			v->wild = true;
 		}
 		if (n == NULL) {
 			return;
@@ -464,6 +468,7 @@ static void lookup(view_t *v, const zone_t *z, const dname_t *name, unsigned dep
 		   uint16_t qtype)
 {
 	v->exists = false;
+	v->wild = false;
 	v->cnt = 0;
 	v->dyn_cnt = 0;
 	v->scratch_len = 0;
@@ -541,19 +546,22 @@ static int answer(resp_t *r, const zoneset_t *zs)
 				neg_soa = v.soa; /* NODATA */
 			}
 		}
-		if (neg_soa != NULL) {
+		r->wild = v.wild;
+		if (neg_soa != NULL || v.wild) {
+			/* The zone's apex: for a subdomain, its label + the parent apex. */
 			memcpy(neg_owner, z->apex, z->apex_len);
 			neg_owner_len = z->apex_len;
 			if (v.soa != z->soa) {
-				/* The subdomain's own apex: its label + the parent apex. */
 				unsigned sub_label = depth - 1;
 				size_t off = curp->off[sub_label];
 				neg_owner_len = (size_t)curp->len - off;
 				memcpy(neg_owner, curp->wire + off, neg_owner_len);
 			}
+			r->zone_len = neg_owner_len;
+		}
+		if (neg_soa != NULL) {
 			/* RFC 2308 3: the SOA goes into AUTHORITY. */
 			write_rrset(r, neg_owner, neg_owner_len, neg_soa, &r->ns);
-			r->zone_len = neg_owner_len;
 		}
 		break;
 	}
@@ -561,20 +569,26 @@ static int answer(resp_t *r, const zoneset_t *zs)
 }
 
 /*
- * The response class for rate limiting: positive answers and NODATA by
- * question name and type, NXDOMAIN by zone (so random names in one zone share
- * a class), everything else by RCODE alone.
+ * The response class for rate limiting. Positive answers count by question
+ * name and type. Answers that any name can produce count by zone, so that
+ * random names in one zone share one class: NXDOMAIN, NODATA (of any type),
+ * and wildcard answers (x1._domainkey, x2._domainkey...). Everything else
+ * counts by RCODE alone.
  */
 static uint64_t rrl_class(const resp_t *r, int rcode)
 {
 	uint64_t h = 1469598103934665603ULL;
 	const uint8_t *p = NULL;
 	size_t n = 0;
-	if (rcode == DNS_RCODE_NOERROR) {
-		h = (h ^ (uint64_t)(r->an > 0 ? 1 : 2)) * 1099511628211ULL;
+	if (rcode == DNS_RCODE_NOERROR && r->an > 0 && !r->wild) {
+		h = (h ^ 1) * 1099511628211ULL;
 		h = (h ^ r->ri->qtype) * 1099511628211ULL;
 		p = r->ri->qname.wire;
 		n = r->ri->qname.len;
+	} else if (rcode == DNS_RCODE_NOERROR) {
+		h = (h ^ (uint64_t)(r->an > 0 ? 4 : 2)) * 1099511628211ULL;
+		p = r->zone;
+		n = r->zone_len;
 	} else if (rcode == DNS_RCODE_NXDOMAIN) {
 		h = (h ^ 3) * 1099511628211ULL;
 		p = r->zone;

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 #include "ns/rrl.h"
 
@@ -23,6 +25,7 @@ typedef struct bucket {
 } bucket_t;
 
 struct rrl {
+	uint64_t seed;  /* random per process: bucket positions cannot be predicted */
 	unsigned rate;
 	unsigned slip;
 	size_t mask;
@@ -49,6 +52,9 @@ rrl_t *rrl_new(unsigned rate, unsigned slip, size_t buckets)
 	}
 	for (size_t i = 0; i < n; i++) {
 		atomic_flag_clear(&r->buckets[i].busy);
+	}
+	if (getrandom(&r->seed, sizeof(r->seed), 0) != (ssize_t)sizeof(r->seed)) {
+		r->seed = (uint64_t)(uintptr_t)r ^ 0x2545f4914f6cdd1dULL;
 	}
 	r->rate = rate;
 	r->slip = slip;
@@ -87,7 +93,7 @@ static uint64_t network_of(const struct sockaddr *sa)
 
 int rrl_check(rrl_t *r, const struct sockaddr *client, uint64_t class_hash, uint32_t now_s)
 {
-	uint64_t key = mix(network_of(client), class_hash) | 1; /* never 0: 0 marks empty */
+	uint64_t key = mix(mix(r->seed, network_of(client)), class_hash) | 1; /* never 0: empty */
 	bucket_t *b = &r->buckets[key & r->mask];
 	int verdict = RRL_PASS;
 
@@ -102,7 +108,8 @@ int rrl_check(rrl_t *r, const struct sockaddr *client, uint64_t class_hash, uint
 	}
 	if (++b->count > r->rate) {
 		b->over++;
-		verdict = (r->slip != 0 && b->over % r->slip == 0) ? RRL_SLIP : RRL_DROP;
+		/* The first response over the rate slips, so a client just over it sees TC at once. */
+		verdict = (r->slip != 0 && (b->over - 1) % r->slip == 0) ? RRL_SLIP : RRL_DROP;
 	}
 	atomic_flag_clear_explicit(&b->busy, memory_order_release);
 	return verdict;

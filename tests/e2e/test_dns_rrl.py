@@ -67,6 +67,29 @@ with Daemon("[dns]\nrrl_rate = %d\nrrl_slip = 2\n" % RATE) as d:
     t.ok(n < 200, "300 NXDOMAIN queries for random names in one zone are limited too (%d replies)" % n)
 
 
+    # Regression: wildcard answers and NODATA for distinct names each had their own
+    # class, so xN._domainkey.<zone> floods were never limited (fresh-eyes review).
+    for qtype, what in (("TXT", "wildcard answers"), ("MX", "NODATA answers")):
+        time.sleep(1.1)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        t0 = time.time()
+        for i in range(400):
+            s.sendto(dns.message.make_query("x%d._domainkey.localhostcert.test." % i, qtype).to_wire(),
+                     ("127.0.0.1", d.dns_port))
+        secs = int(time.time()) - int(t0) + 1
+        s.settimeout(1.0)
+        full = 0
+        try:
+            while True:
+                r = dns.message.from_wire(s.recv(65535))
+                full += 0 if r.flags & dns.flags.TC else 1
+        except socket.timeout:
+            pass
+        s.close()
+        t.ok(full <= RATE * (secs + 2), "400 %s for distinct wildcard names are limited as one class (%d full)" % (what, full))
+
 # Default settings: limiting is on, and a validating CA is never hurt.
 with Daemon("") as d:
     rs = flood(d.dns_port, dns.message.make_query("localhostcert.test.", "NS").to_wire(), 400)
