@@ -90,7 +90,7 @@ export QUIET_FLAG=$RUNTMP/machine-busy
 cat "$OUT/meta.txt"
 
 DNS_TSV=$OUT/dns.tsv; SRV_TSV=$OUT/servers.tsv; CG_TSV=$OUT/callgrind.tsv; API_JSONL=$OUT/api.jsonl
-printf 'server\tN\tkind\trep\tqps\tcompleted\tlost\tavg_ms\tp50_ms\tp99_ms\tp999_ms\tresp_bytes\trcodes\tserver_cpu_s\tdnsperf_cpu_s\tother_cpu_s\twall_s\tbusy_before\n' > "$DNS_TSV"
+printf 'server\tN\tkind\trep\tqps\tcompleted\tlost\tavg_ms\tp50_ms\tp99_ms\tp999_ms\tresp_bytes\trcodes\tserver_cpu_s\tdnsperf_cpu_s\tother_cpu_s\twall_s\tbusy_before\tudp_rcvbuf_errors\n' > "$DNS_TSV"
 printf 'server\tN\tload_s\trss_kb\tpss_kb\trss_after_kb\tpss_after_kb\tchecks\n' > "$SRV_TSV"
 printf 'server\tN\tsent\tanswered\tIr\tIr_per_query\treplay_wall_s\n' > "$CG_TSV"
 : > "$API_JSONL"
@@ -194,6 +194,7 @@ write_config() {
 		    dnssec-validation no;
 		    minimal-responses yes;
 		    querylog no;
+		    udp-receive-buffer 4194304;   # as localcertd's; knot and pdns have no such setting
 		};
 		controls { };
 		zone "localhostcert.net" { type primary; file "$data/localhostcert.net.zone"; };
@@ -254,6 +255,23 @@ start_server() {
 	LOAD[$s]=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
 }
 
+# repin SERVER PID: make sure every thread of the server's tree runs on SRV_CPU only. Knot
+# sets the affinity of its UDP workers itself (worker i on CPU i), which overrides taskset
+# and put its one worker on dnsperf's CPU; re-pinning every thread after start undoes that.
+repin() {
+	local s=$1 p t bad=0
+	for p in $(tree "$2"); do
+		for t in /proc/"$p"/task/*; do
+			t=${t##*/}
+			[ "$(taskset -c -p "$t" 2>/dev/null | awk '{print $NF}')" = "$SRV_CPU" ] || bad=$((bad + 1))
+			taskset -c -p "$SRV_CPU" "$t" > /dev/null 2>&1
+		done
+	done
+	[ "$bad" = 0 ] || echo "  $s: $bad thread(s) had set their own CPU affinity; re-pinned to CPU $SRV_CPU" | tee -a "$OUT/logs/repin.txt"
+}
+
+udp_rcvbuf_errors() { awk '/^Udp:/ && $2 ~ /^[0-9]+$/ {print $6}' /proc/net/snmp; }
+
 parse_dnsperf() {  # file -> qps completed lost avg_ms resp_bytes rcodes
 	awk '/Queries completed:/ {done=$3} /Queries lost:/ {lost=$3}
 	     /Queries per second:/ {qps=$4}
@@ -266,14 +284,14 @@ parse_dnsperf() {  # file -> qps completed lost avg_ms resp_bytes rcodes
 # measure SERVER N KIND REP DATA
 measure() {
 	local s=$1 n=$2 kind=$3 rep=$4 data=$5 pid=${PID[$1]} port=${PORT[$1]}
-	local f="$OUT/logs/dnsperf-N$n-$s-$kind-$rep.txt" busy c0 c1 b0 b1 t0 t1 dcpu scpu ocpu wall row pcts="-	-	-"
+	local f="$OUT/logs/dnsperf-N$n-$s-$kind-$rep.txt" busy c0 c1 b0 b1 t0 t1 e0 e1 dcpu scpu ocpu wall row pcts="-	-	-"
 	local args=(-s 127.0.0.1 -p "$port" -d "$data/queries.txt" -c "$CLIENTS" -T 1 -q "$OUTSTANDING" -t 1)
 	if [ "$kind" = tput ]; then args+=(-l "$DUR"); else args+=(-l "$LATDUR" -Q "$LATQPS" -v); fi
 	busy=$(wait_quiet)
 	echo "# $CLIPIN dnsperf ${args[*]}" > "$f"
-	c0=$(tree_cpu_ticks "$pid"); b0=$(total_busy_ticks); t0=$(date +%s.%N)
+	e0=$(udp_rcvbuf_errors); c0=$(tree_cpu_ticks "$pid"); b0=$(total_busy_ticks); t0=$(date +%s.%N)
 	/usr/bin/time -f 'CPU_USER_SYS %U %S' -o "$f.time" $CLIPIN dnsperf "${args[@]}" >> "$f" 2>&1
-	c1=$(tree_cpu_ticks "$pid"); b1=$(total_busy_ticks); t1=$(date +%s.%N)
+	c1=$(tree_cpu_ticks "$pid"); b1=$(total_busy_ticks); t1=$(date +%s.%N); e1=$(udp_rcvbuf_errors)
 	dcpu=$(awk '/CPU_USER_SYS/ {print $2 + $3}' "$f.time"); rm -f "$f.time"
 	scpu=$(ticks_to_s "$c0" "$c1")
 	ocpu=$(awk -v a="$b0" -v b="$b1" -v t="$CLK_TCK" -v s="$scpu" -v d="$dcpu" \
@@ -285,8 +303,8 @@ measure() {
 	fi
 	row=$(parse_dnsperf "$f")
 	IFS=$'\t' read -r qps done lost avg resp rc <<< "$row"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$n" "$kind" "$rep" \
-		"$qps" "$done" "$lost" "$avg" "$pcts" "$resp" "$rc" "$scpu" "$dcpu" "$ocpu" "$wall" "$busy" >> "$DNS_TSV"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$n" "$kind" "$rep" \
+		"$qps" "$done" "$lost" "$avg" "$pcts" "$resp" "$rc" "$scpu" "$dcpu" "$ocpu" "$wall" "$busy" "$((e1 - e0))" >> "$DNS_TSV"
 	printf '  %-10s %-4s %s: %7s qps, lost %s, server %s CPU-s (%s q/CPU-s), dnsperf %s CPU-s, others %s CPU-s%s\n' \
 		"$s" "$kind" "$rep" "$qps" "$lost" "$scpu" \
 		"$(awk -v d="$done" -v c="$scpu" 'BEGIN {printf "%.0f", (c > 0 ? d / c : 0)}')" "$dcpu" "$ocpu" \
@@ -304,6 +322,7 @@ dns_phase() {
 			printf '%s\t%s\t-\t-\t-\t-\t-\tnot ready\n' "$s" "$n" >> "$SRV_TSV"
 			continue
 		fi
+		repin "$s" "${PID[$s]}"
 		CHECKS[$s]=$(python3 "$BENCH/dnstool.py" check "${PORT[$s]}" "$data/check.txt")
 		sleep 1
 		read -r RSS[$s] PSS[$s] <<< "$(tree_mem "${PID[$s]}")"
