@@ -461,13 +461,21 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 	if (c->http_listen[0] == '[') {
 		flags |= MHD_USE_IPv6;
 	}
+	/* The pool size only when there is a pool: libmicrohttpd warns about a size of 0. */
+	struct MHD_OptionItem pool[] = {
+		{ threads > 0 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	/* The logger first, so that whatever libmicrohttpd says about the options
+	 * after it goes to our log, not to its default stderr printer. */
 	h->mhd = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, c->conn_max,
+		flags, 0, NULL, NULL, on_access, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+		MHD_OPTION_LISTEN_SOCKET, h->fd, MHD_OPTION_ARRAY, pool,
+		MHD_OPTION_CONNECTION_LIMIT, c->conn_max,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->conn_per_addr,
 		MHD_OPTION_CONNECTION_TIMEOUT, c->idle_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h, MHD_OPTION_END);
+		on_completed, h, MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		snprintf(err, err_len, "could not start the HTTP server on %s", c->http_listen);
 		ret = LC_EIO;

@@ -8,8 +8,14 @@ enum { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 /** Set the most verbose level that is printed (default LOG_INFO). Not thread-safe: call at startup. */
 void log_set_level(int level);
 
+#define LOG_LINE_MAX 1024 /* bytes of one message, after escaping (longer ones are cut, "...") */
+
 /**
  * Write one line "<UTC timestamp> <level> <message>" to stderr.
+ * Control characters and bytes outside printable ASCII in the formatted
+ * message are written as \xNN, so a client-supplied string (a request path,
+ * a user name) passed through %s can neither start a forged line (CR, LF) nor
+ * send terminal escapes (ESC); a message is cut at LOG_LINE_MAX bytes.
  * Never pass secrets (API key secrets, session ids) to this function.
  * Thread-safe (a single write(2) per line).
  */
