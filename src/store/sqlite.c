@@ -316,7 +316,9 @@ static void sub_push_txt(sub_rec_t *sub, const char *value)
 		memmove(sub->txt[0], sub->txt[1], sizeof(sub->txt[0]) * (STORE_TXT_KEEP - 1));
 		sub->txt_cnt--;
 	}
-	snprintf(sub->txt[sub->txt_cnt++], sizeof(sub->txt[0]), "%s", value);
+	size_t n = strnlen(value, sizeof(sub->txt[0]) - 1);
+	memcpy(sub->txt[sub->txt_cnt], value, n); /* not snprintf: this runs for every row at load */
+	sub->txt[sub->txt_cnt++][n] = '\0';
 }
 
 static int sub_load(store_t *st, int64_t id, sub_rec_t *out)

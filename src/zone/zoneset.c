@@ -40,11 +40,35 @@ typedef struct sub_table {
 	struct rcu_head rcu;
 	size_t mask;
 	size_t used;      /* live entries + tombstones */
-	sub_entry_t *_Atomic slots[];
+	_Atomic uintptr_t slots[];
 } sub_table_t;
 
-#define TOMBSTONE ((sub_entry_t *)(uintptr_t)1)
+/*
+ * A slot is a pointer with a 16-bit tag from the key's hash in its top bits
+ * (user-space pointers use 47 bits on x86-64 and ARM64), so probing past
+ * other keys rarely touches their entries: most lookups and inserts then
+ * miss the cache once for the slot and once for the right entry only.
+ */
+#define SLOT_EMPTY ((uintptr_t)0)
+#define SLOT_TOMB ((uintptr_t)1)
+#define SLOT_PTR_MASK ((((uintptr_t)1) << 48) - 1)
 #define TABLE_MIN 1024
+_Static_assert(sizeof(uintptr_t) == 8, "tagged slots need 64-bit pointers");
+
+static inline sub_entry_t *slot_entry(uintptr_t v)
+{
+	return (sub_entry_t *)(v & SLOT_PTR_MASK);
+}
+
+static inline uint16_t slot_tag(uintptr_t v)
+{
+	return (uint16_t)(v >> 48);
+}
+
+static inline uint16_t tag_of(uint64_t h)
+{
+	return (uint16_t)((h >> 48) | 1); /* never 0, so SLOT_EMPTY/SLOT_TOMB never match a tag */
+}
 
 /*
  * Publication uses C11 release stores and consume loads rather than liburcu's
@@ -87,7 +111,7 @@ const uint8_t *sub_txt(const sub_entry_t *e, unsigned i, size_t *out_len)
  * A multiply-xorshift hash over the label eight bytes at a time (labels are
  * mostly 36-character UUIDs), with the zone index mixed in first.
  */
-static uint32_t hash_key(unsigned zone_idx, const uint8_t *label, size_t len)
+static uint64_t hash_key(unsigned zone_idx, const uint8_t *label, size_t len)
 {
 	const uint64_t k = 0x9e3779b97f4a7c15ULL;
 	uint64_t h = (zone_idx + 1) * k ^ len;
@@ -105,7 +129,7 @@ static uint32_t hash_key(unsigned zone_idx, const uint8_t *label, size_t len)
 		h ^= h >> 32;
 	}
 	h *= k;
-	return (uint32_t)(h >> 32);
+	return h ^ (h >> 29);
 }
 
 static sub_table_t *table_new(size_t slots)
@@ -135,23 +159,24 @@ static bool entry_is(const sub_entry_t *e, uint32_t h, unsigned zone_idx, const 
 }
 
 /* Writer only: the slot holding the key, or the first free one; NULL when the table is full. */
-static sub_entry_t *_Atomic *find_slot(sub_table_t *t, uint32_t h, unsigned zone_idx,
-				       const uint8_t *label, size_t len, bool *out_found)
+static _Atomic uintptr_t *find_slot(sub_table_t *t, uint64_t h, unsigned zone_idx,
+				    const uint8_t *label, size_t len, bool *out_found)
 {
-	sub_entry_t *_Atomic *reuse = NULL;
+	_Atomic uintptr_t *reuse = NULL;
+	uint16_t tag = tag_of(h);
 	for (size_t i = 0, at = h & t->mask; i <= t->mask; i++, at = (at + 1) & t->mask) {
-		sub_entry_t *e = atomic_load_explicit(&t->slots[at], memory_order_relaxed);
-		if (e == NULL) {
+		uintptr_t v = atomic_load_explicit(&t->slots[at], memory_order_relaxed);
+		if (v == SLOT_EMPTY) {
 			*out_found = false;
 			return reuse != NULL ? reuse : &t->slots[at];
 		}
-		if (e == TOMBSTONE) {
+		if (v == SLOT_TOMB) {
 			if (reuse == NULL) {
 				reuse = &t->slots[at];
 			}
 			continue;
 		}
-		if (entry_is(e, h, zone_idx, label, len)) {
+		if (slot_tag(v) == tag && entry_is(slot_entry(v), (uint32_t)h, zone_idx, label, len)) {
 			*out_found = true;
 			return &t->slots[at];
 		}
@@ -174,15 +199,15 @@ static int grow(void)
 	}
 	sub_table_t *old = table;
 	for (size_t i = 0; old != NULL && i <= old->mask; i++) {
-		sub_entry_t *e = atomic_load_explicit(&old->slots[i], memory_order_relaxed);
-		if (e == NULL || e == TOMBSTONE) {
+		uintptr_t v = atomic_load_explicit(&old->slots[i], memory_order_relaxed);
+		if (v == SLOT_EMPTY || v == SLOT_TOMB) {
 			continue;
 		}
-		size_t at = e->hash & t->mask;
-		while (t->slots[at] != NULL) {
+		size_t at = slot_entry(v)->hash & t->mask;
+		while (t->slots[at] != SLOT_EMPTY) {
 			at = (at + 1) & t->mask;
 		}
-		t->slots[at] = e;
+		t->slots[at] = v; /* the tag moves with the pointer */
 		t->used++;
 	}
 	atomic_store_explicit(&table, t, memory_order_release);
@@ -232,15 +257,17 @@ const zone_t *zoneset_find_zone(const zoneset_t *zs, const dname_t *name, unsign
 const sub_entry_t *zoneset_sub_find(unsigned zone_idx, const uint8_t *label, size_t label_len)
 {
 	const sub_table_t *t = atomic_load_explicit(&table, memory_order_consume);
-	uint32_t h = hash_key(zone_idx, label, label_len);
+	uint64_t h = hash_key(zone_idx, label, label_len);
+	uint16_t tag = tag_of(h);
 
 	for (size_t i = 0, at = h & t->mask; i <= t->mask; i++, at = (at + 1) & t->mask) {
-		const sub_entry_t *e = atomic_load_explicit(&t->slots[at], memory_order_consume);
-		if (e == NULL) {
+		uintptr_t v = atomic_load_explicit(&t->slots[at], memory_order_consume);
+		if (v == SLOT_EMPTY) {
 			return NULL;
 		}
-		if (e != TOMBSTONE && entry_is(e, h, zone_idx, label, label_len)) {
-			return e;
+		if (slot_tag(v) == tag && entry_is(slot_entry(v), (uint32_t)h, zone_idx, label,
+						   label_len)) {
+			return slot_entry(v);
 		}
 	}
 	return NULL;
@@ -286,7 +313,13 @@ int zoneset_sub_put(unsigned zone_idx, const char *label, bool txt_at_apex, uint
 		memcpy(e->data + at, txt[i], l);
 		at += l;
 	}
-	e->hash = hash_key(zone_idx, e->data, ll);
+	uint64_t h = hash_key(zone_idx, e->data, ll);
+	e->hash = (uint32_t)h;
+	if (((uintptr_t)e & ~SLOT_PTR_MASK) != 0) {
+		free(e); /* cannot happen with 4-level paging; refuse rather than corrupt */
+		return LC_ENOMEM;
+	}
+	uintptr_t nv = (uintptr_t)e | ((uintptr_t)tag_of(h) << 48);
 
 	pthread_mutex_lock(&writer);
 	int ret = LC_EOK;
@@ -294,21 +327,21 @@ int zoneset_sub_put(unsigned zone_idx, const char *label, bool txt_at_apex, uint
 	if ((table->used + 1) * 2 > table->mask + 1) {
 		ret = grow();
 	}
-	sub_entry_t *_Atomic *slot = NULL;
+	_Atomic uintptr_t *slot = NULL;
 	if (ret == LC_EOK) {
-		slot = find_slot(table, e->hash, zone_idx, e->data, ll, &found);
+		slot = find_slot(table, h, zone_idx, e->data, ll, &found);
 	}
 	if (slot == NULL) {
 		pthread_mutex_unlock(&writer);
 		free(e);
 		return LC_ENOMEM;
 	}
-	sub_entry_t *old = atomic_load_explicit(slot, memory_order_relaxed);
-	atomic_store_explicit(slot, e, memory_order_release);
+	uintptr_t old = atomic_load_explicit(slot, memory_order_relaxed);
+	atomic_store_explicit(slot, nv, memory_order_release);
 	if (found) {
-		call_rcu(&old->rcu, free_entry);
+		call_rcu(&slot_entry(old)->rcu, free_entry);
 	} else {
-		if (old == NULL) {
+		if (old == SLOT_EMPTY) {
 			table->used++;
 		}
 		atomic_fetch_add(&sub_cnt, 1);
@@ -331,12 +364,12 @@ int zoneset_sub_del(unsigned zone_idx, const char *label)
 		low[i] = (uint8_t)((c >= 'A' && c <= 'Z') ? c + 32 : c);
 	}
 	pthread_mutex_lock(&writer);
-	uint32_t h = hash_key(zone_idx, low, ll);
-	sub_entry_t *_Atomic *slot = find_slot(table, h, zone_idx, low, ll, &found);
+	uint64_t h = hash_key(zone_idx, low, ll);
+	_Atomic uintptr_t *slot = find_slot(table, h, zone_idx, low, ll, &found);
 	if (found) {
-		sub_entry_t *old = atomic_load_explicit(slot, memory_order_relaxed);
-		atomic_store_explicit(slot, TOMBSTONE, memory_order_release);
-		call_rcu(&old->rcu, free_entry);
+		uintptr_t old = atomic_load_explicit(slot, memory_order_relaxed);
+		atomic_store_explicit(slot, SLOT_TOMB, memory_order_release);
+		call_rcu(&slot_entry(old)->rcu, free_entry);
 		atomic_fetch_sub(&sub_cnt, 1);
 	}
 	pthread_mutex_unlock(&writer);
@@ -357,9 +390,9 @@ void zoneset_cleanup(void)
 	synchronize_rcu();
 	rcu_barrier(); /* replaced entries and old tables queued with call_rcu */
 	for (size_t i = 0; t != NULL && i <= t->mask; i++) {
-		sub_entry_t *e = t->slots[i];
-		if (e != NULL && e != TOMBSTONE) {
-			free(e);
+		uintptr_t v = t->slots[i];
+		if (v != SLOT_EMPTY && v != SLOT_TOMB) {
+			free(slot_entry(v));
 		}
 	}
 	free(t);
