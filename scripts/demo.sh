@@ -41,14 +41,7 @@ dig +noall +answer -p "$LC_DNS_PORT" @127.0.0.1 "$name" A | sed 's/^/      /'
 
 step "Asking lego for a certificate for $name and *.$name (takes 5-30 s)"
 rc=0
-LEGO_CA_CERTIFICATES="$LC_PEBBLE_CA" \
-	ACME_DNS_API_BASE="$LC_BASE" ACME_DNS_STORAGE_PATH="$WORK/creds.json" \
-	EXEC_PATH="$LC_ACME_DIR/hook.sh" LC_HOOK_LOG="$WORK/hook.log" \
-	EXEC_SEQUENCE_INTERVAL=1 EXEC_PROPAGATION_TIMEOUT=30 EXEC_POLLING_INTERVAL=1 \
-	lc_run 150 "$WORK/client.log" lego --server "$LC_ACME_DIRECTORY" --path "$WORK/lego" \
-	--email demo@example.com --accept-tos --key-type ec256 \
-	--dns exec --dns.resolvers "$LC_DNS" --dns.disable-cp \
-	-d "$name" -d "*.$name" run || rc=$?
+lc_lego_issue "$name" demo@example.com || rc=$?
 [[ $rc -eq 0 ]] || lc_die "lego exited with status $rc"
 echo "    challenge values set through the API:"
 sed -n 's/.*update name=[^ ]* subdomain=[^ ]* \(txt=.*\)/      \1/p' "$WORK/hook.log"

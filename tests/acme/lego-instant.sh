@@ -28,14 +28,7 @@ lc_say "got $name"
 
 lc_say "lego: issuing $name and *.$name"
 rc=0
-LEGO_CA_CERTIFICATES="$LC_PEBBLE_CA" \
-	ACME_DNS_API_BASE="$LC_BASE" ACME_DNS_STORAGE_PATH="$WORK/creds.json" \
-	EXEC_PATH="$LC_ACME_DIR/hook.sh" LC_HOOK_LOG="$WORK/hook.log" \
-	EXEC_SEQUENCE_INTERVAL=1 EXEC_PROPAGATION_TIMEOUT=30 EXEC_POLLING_INTERVAL=1 \
-	lc_run 150 "$WORK/client.log" lego --server "$LC_ACME_DIRECTORY" --path "$WORK/lego" \
-	--email acme-test@example.com --accept-tos --key-type ec256 \
-	--dns exec --dns.resolvers "$LC_DNS" --dns.disable-cp \
-	-d "$name" -d "*.$name" run || rc=$?
+lc_lego_issue "$name" || rc=$?
 if [[ $rc -ne 0 ]]; then
 	lc_dns_diag "$name"
 	lc_die "lego exited with status $rc"

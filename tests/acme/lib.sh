@@ -316,3 +316,19 @@ ttl_challenge = 1
 ${2:-}
 EOF
 }
+
+# lc_lego_issue NAME [EMAIL] -- lego (exec provider + hook.sh, the acme-dns request lego's
+# own provider sends) obtains NAME and *.NAME with the storage file $WORK/creds.json.
+# Returns lego's exit status; its output is in $WORK/client.log.
+lc_lego_issue() {
+	local name="$1" email="${2:-acme-test@example.com}" rc=0
+	LEGO_CA_CERTIFICATES="$LC_PEBBLE_CA" \
+		ACME_DNS_API_BASE="$LC_BASE" ACME_DNS_STORAGE_PATH="$WORK/creds.json" \
+		EXEC_PATH="$LC_ACME_DIR/hook.sh" LC_HOOK_LOG="$WORK/hook.log" \
+		EXEC_SEQUENCE_INTERVAL=1 EXEC_PROPAGATION_TIMEOUT=30 EXEC_POLLING_INTERVAL=1 \
+		lc_run 150 "$WORK/client.log" lego --server "$LC_ACME_DIRECTORY" --path "$WORK/lego" \
+		--email "$email" --accept-tos --key-type ec256 \
+		--dns exec --dns.resolvers "$LC_DNS" --dns.disable-cp \
+		-d "$name" -d "*.$name" run || rc=$?
+	return $rc
+}
