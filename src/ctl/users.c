@@ -22,6 +22,20 @@
 #define PW_SALT_LEN 16
 #define PW_TAG_LEN 32
 
+/*
+ * Argon2id runs at once. Each takes PW_M_COST_KIB of memory and a core for
+ * tens of milliseconds; without a cap, a burst of sign-ins (or password
+ * checks) would run one per connection thread at the same time: 40 parallel
+ * wrong passwords took the daemon to about 790 MiB. A caller waits at most
+ * hash_wait_ms for a slot and then gets LC_EBUSY (the console answers 503
+ * with Retry-After), so the queue is bounded in time as well as in size.
+ */
+static pthread_mutex_t hash_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hash_cond = PTHREAD_COND_INITIALIZER;
+static unsigned hash_max = USERS_HASH_MAX;
+static unsigned hash_wait_ms = USERS_HASH_WAIT_MS;
+static unsigned hash_running, hash_peak;
+
 /* Verified against when a name is unknown, so that path costs one Argon2id run too. */
 static char dummy_hash[STORE_PW_HASH_MAX + 1];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
@@ -61,16 +75,80 @@ int users_token(char out[USERS_TOKEN_LEN + 1])
 	return ret == LC_EOK ? LC_EOK : LC_EIO;
 }
 
-/* Argon2id of a password with a fresh salt, in the encoded form. */
-static int hash_password(const char *password, char out[STORE_PW_HASH_MAX + 1])
+void users_hash_limits(unsigned max_running, unsigned wait_ms)
+{
+	pthread_mutex_lock(&hash_lock);
+	hash_max = max_running > 0 ? max_running : 1;
+	hash_wait_ms = wait_ms;
+	hash_peak = hash_running;
+	pthread_mutex_unlock(&hash_lock);
+}
+
+unsigned users_hash_peak(void)
+{
+	pthread_mutex_lock(&hash_lock);
+	unsigned peak = hash_peak;
+	pthread_mutex_unlock(&hash_lock);
+	return peak;
+}
+
+/* Take one of the hash_max slots, waiting at most hash_wait_ms. @return LC_EOK; LC_EBUSY. */
+static int hash_enter(void)
+{
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += hash_wait_ms / 1000;
+	deadline.tv_nsec += (long)(hash_wait_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	int ret = LC_EOK;
+	pthread_mutex_lock(&hash_lock);
+	while (hash_running >= hash_max) {
+		if (pthread_cond_timedwait(&hash_cond, &hash_lock, &deadline) != 0 &&
+		    hash_running >= hash_max) {
+			ret = LC_EBUSY;
+			break;
+		}
+	}
+	if (ret == LC_EOK) {
+		hash_running++;
+		if (hash_running > hash_peak) {
+			hash_peak = hash_running;
+		}
+	}
+	pthread_mutex_unlock(&hash_lock);
+	return ret;
+}
+
+static void hash_leave(void)
+{
+	pthread_mutex_lock(&hash_lock);
+	hash_running--;
+	pthread_mutex_unlock(&hash_lock);
+	pthread_cond_signal(&hash_cond);
+}
+
+/*
+ * Argon2id of a password with a fresh salt, in the encoded form. slot: take
+ * one of the hash_max slots first (every caller but the one-time dummy).
+ */
+static int hash_password(const char *password, char out[STORE_PW_HASH_MAX + 1], bool slot)
 {
 	uint8_t salt[PW_SALT_LEN];
 	if (rand_bytes(salt, sizeof(salt)) != LC_EOK) {
 		return LC_EIO;
 	}
+	if (slot && hash_enter() != LC_EOK) {
+		return LC_EBUSY;
+	}
 	int rc = argon2id_hash_encoded(PW_T_COST, PW_M_COST_KIB, PW_PARALLEL, password,
 				       strlen(password), salt, sizeof(salt), PW_TAG_LEN, out,
 				       STORE_PW_HASH_MAX + 1);
+	if (slot) {
+		hash_leave();
+	}
 	if (rc != ARGON2_OK) {
 		log_err("users: argon2id: %s", argon2_error_message(rc));
 		return rc == ARGON2_MEMORY_ALLOCATION_ERROR ? LC_ENOMEM : LC_EINVAL;
@@ -78,9 +156,10 @@ static int hash_password(const char *password, char out[STORE_PW_HASH_MAX + 1])
 	return LC_EOK;
 }
 
+/* Once per process, before the first check; outside the cap, so it never fails for load. */
 static void make_dummy(void)
 {
-	if (hash_password("not a password anyone has", dummy_hash) != LC_EOK) {
+	if (hash_password("not a password anyone has", dummy_hash, false) != LC_EOK) {
 		dummy_hash[0] = '\0';
 	}
 }
@@ -173,7 +252,14 @@ int users_create(const char *name, const char *password, bool is_staff, int64_t 
 	if (users_name_problem(lname) != NULL || users_password_problem(password) != NULL) {
 		return LC_EINVAL;
 	}
-	int ret = hash_password(password, hash);
+	/* A taken name is refused before the slow hash (the insert still checks). */
+	user_job_t f = { .name = lname };
+	int ret = ops_with_store(do_find, &f);
+	OPENSSL_cleanse(&f.user, sizeof(f.user));
+	if (ret != LC_ENOENT) {
+		return ret == LC_EOK ? LC_EEXIST : ret;
+	}
+	ret = hash_password(password, hash, true);
 	if (ret != LC_EOK) {
 		return ret;
 	}
@@ -211,8 +297,13 @@ int users_login(const char *name, const char *password, user_rec_t *out_user)
 		return ret;
 	}
 	const char *encoded = ret == LC_EOK ? u.pw_hash : dummy_hash;
+	if (hash_enter() != LC_EOK) {
+		OPENSSL_cleanse(&u, sizeof(u));
+		return LC_EBUSY;
+	}
 	bool match = encoded[0] != '\0' &&
 		     argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+	hash_leave();
 	if (ret == LC_EOK && match) {
 		*out_user = u;
 	}
@@ -226,7 +317,7 @@ int users_password_set(int64_t user_id, const char *password)
 	if (users_password_problem(password) != NULL) {
 		return LC_EINVAL;
 	}
-	int ret = hash_password(password, hash);
+	int ret = hash_password(password, hash, true);
 	if (ret != LC_EOK) {
 		return ret;
 	}

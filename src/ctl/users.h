@@ -28,6 +28,20 @@
  * in. Each session has its own CSRF token and a fixed expiry.
  */
 
+#define USERS_HASH_MAX 4         /* Argon2id runs at once (each 19 MiB and a core) */
+#define USERS_HASH_WAIT_MS 1000   /* how long a run waits for a slot before LC_EBUSY */
+
+/**
+ * Set the cap on Argon2id runs at once (hashing and verifying, every caller
+ * in the process) and how long a caller waits for a free slot; 0 ms means
+ * "do not wait". Defaults: USERS_HASH_MAX, USERS_HASH_WAIT_MS. Also resets
+ * the peak users_hash_peak() reports. Thread-safe; meant for startup and tests.
+ */
+void users_hash_limits(unsigned max_running, unsigned wait_ms);
+
+/** The most Argon2id runs seen at once since start (or the last users_hash_limits()). */
+unsigned users_hash_peak(void);
+
 /** Why a login name is not acceptable (after lowercasing), or NULL. Static text. */
 const char *users_name_problem(const char *name);
 
@@ -35,22 +49,27 @@ const char *users_name_problem(const char *name);
 const char *users_password_problem(const char *password);
 
 /**
- * Create an account. @param name lowercased here.
- * @return LC_EOK; LC_EINVAL (name or password refused); LC_EEXIST (name taken); LC_EDB;
- *         LC_ENOMEM.
+ * Create an account. @param name lowercased here. A taken name is refused
+ * before the password is hashed.
+ * @return LC_EOK; LC_EINVAL (name or password refused); LC_EEXIST (name taken); LC_EBUSY
+ *         (no Argon2id slot within the wait); LC_EDB; LC_ENOMEM.
  */
 int users_create(const char *name, const char *password, bool is_staff, int64_t *out_id);
 
 /**
  * Check a name and password. An unknown name costs the same Argon2id run as a
- * known one, so timing does not tell which names exist.
- * @return LC_EOK (out_user set); LC_EAUTH; LC_EDB; LC_ENOMEM.
+ * known one, so timing does not tell which names exist. The caller throttles
+ * attempts (this function counts nothing); the Argon2id run takes one of the
+ * USERS_HASH_MAX slots.
+ * @return LC_EOK (out_user set); LC_EAUTH; LC_EBUSY (no slot within the wait); LC_EDB;
+ *         LC_ENOMEM.
  */
 int users_login(const char *name, const char *password, user_rec_t *out_user);
 
 /**
  * Set a new password and end every session of the user.
- * @return LC_EOK; LC_EINVAL (password refused); LC_ENOENT; LC_EDB; LC_ENOMEM.
+ * @return LC_EOK; LC_EINVAL (password refused); LC_EBUSY (no Argon2id slot); LC_ENOENT;
+ *         LC_EDB; LC_ENOMEM.
  */
 int users_password_set(int64_t user_id, const char *password);
 

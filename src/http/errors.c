@@ -50,6 +50,10 @@ void http_error_lc(http_resp_t *r, int code, const char *what)
 	case LC_ETHROTTLE:
 		http_error(r, 429, "rate_limited", "too many requests; try again later");
 		return;
+	case LC_EBUSY:
+		r->retry_after_s = 1;
+		http_error(r, 503, "server_busy", "the service is busy; try again in a second");
+		return;
 	case LC_EDB:
 	case LC_ENOMEM:
 		log_err("http: %s failed: %s", what, lc_strerror(code));

@@ -17,8 +17,9 @@ void http_error(http_resp_t *r, unsigned status, const char *code, const char *m
 /**
  * Answer for an error returned by ctl/ops or the store: LC_EINVAL 400, LC_EMALF 400
  * malformed_json_payload, LC_EAUTH/LC_EACCES 401 forbidden, LC_ENOENT 404, LC_EEXIST 409,
- * LC_ELIMIT 413, LC_ETHROTTLE 429, LC_EDB/LC_ENOMEM 503, anything else 500. Server faults
- * (5xx) are logged here with the cause and tell the client nothing internal.
+ * LC_ELIMIT 413, LC_ETHROTTLE 429, LC_EBUSY 503 server_busy with Retry-After: 1 (not
+ * logged: a load condition, not a fault), LC_EDB/LC_ENOMEM 503, anything else 500. Server
+ * faults (5xx) are logged here with the cause and tell the client nothing internal.
  * @param what short description of the operation, for the log ("update").
  */
 void http_error_lc(http_resp_t *r, int code, const char *what);

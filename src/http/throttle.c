@@ -194,3 +194,20 @@ void throttle_hit(throttle_t *t, const cidr_t *client, double now)
 	e->window_cnt++;
 	pthread_mutex_unlock(&t->lock);
 }
+
+void throttle_refund(throttle_t *t, const cidr_t *client, double now)
+{
+	pthread_mutex_lock(&t->lock);
+	entry_t *e = lookup(t, client, now);
+	advance(t, e, now);
+	if (t->rule.burst > 0) {
+		e->tokens += 1;
+		if (e->tokens > t->rule.burst) {
+			e->tokens = t->rule.burst;
+		}
+	}
+	if (e->window_cnt > 0) {
+		e->window_cnt--;
+	}
+	pthread_mutex_unlock(&t->lock);
+}

@@ -52,4 +52,15 @@ bool throttle_blocked(throttle_t *t, const cidr_t *client, double now, unsigned 
 /** Count one event (e.g. a failed key check) against the client's window. Thread-safe. */
 void throttle_hit(throttle_t *t, const cidr_t *client, double now);
 
+/**
+ * Give back one event charged by throttle_take() or throttle_hit(): a token
+ * to the bucket (up to its size) and a count to the window (not below 0).
+ * For actions charged before they ran, so that nothing can slip past the
+ * limit while they run, and then refused or found not to count (a sign-in
+ * that succeeded, a name that was taken). If the window has started anew
+ * meanwhile, the new window is the one credited (at most one event early).
+ * Thread-safe.
+ */
+void throttle_refund(throttle_t *t, const cidr_t *client, double now);
+
 #endif

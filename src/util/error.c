@@ -21,6 +21,8 @@ const char *lc_strerror(int code)
 		return "authentication failed";
 	case LC_ETHROTTLE:
 		return "too many requests";
+	case LC_EBUSY:
+		return "too busy; try again shortly";
 	default:
 		break;
 	}

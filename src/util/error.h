@@ -19,6 +19,7 @@ enum {
 	LC_ERANGE = -ERANGE,   /**< value out of range */
 	LC_EACCES = -EACCES,   /**< not allowed (allowfrom, wrong key) */
 	LC_EIO = -EIO,         /**< I/O failure */
+	LC_EBUSY = -EBUSY,     /**< a bounded resource is in use (e.g. password hashing); retry soon */
 	LC_EMALF = -1000,      /**< malformed input (packet, JSON, config) */
 	LC_ESPACE = -1001,     /**< output buffer too small */
 	LC_EDB = -1002,        /**< storage failure */

@@ -46,6 +46,55 @@ static void minutes_msg(char *out, size_t out_size, const char *who, unsigned re
 						      : "");
 }
 
+/*
+ * Check a password under the sign-in throttles (per address and per
+ * account), for sign-in and for the password change alike.
+ *
+ * The attempt is charged *before* Argon2id runs, atomically with the check,
+ * and given back afterwards unless the password was wrong. Checking first and
+ * counting after the (slow) verification let every one of 40 parallel wrong
+ * passwords through: none had been counted when the others checked. A
+ * refused attempt costs no Argon2id run, and the run itself takes one of the
+ * USERS_HASH_MAX slots (ctl/users.c), so a burst cannot take the memory of
+ * one run per connection.
+ *
+ * @return LC_EOK (out_user set); LC_EAUTH (wrong; counted); LC_ETHROTTLE (msg says which
+ *         limit, *out_retry_s set); LC_EBUSY (no hashing slot; retry in a second);
+ *         another code (store failure).
+ */
+static int check_password(web_ctx_t *c, const char *name, const char *password,
+			  user_rec_t *out_user, char *msg, size_t msg_size, unsigned *out_retry_s)
+{
+	const web_limits_t *lim = web_limits();
+	const cidr_t *client = &c->req->client;
+	double now = http_api_now();
+	cidr_t acct;
+	account_key(name, &acct);
+	if (!throttle_take(lim->login_addr, client, now, out_retry_s)) {
+		minutes_msg(msg, msg_size, "from your address", *out_retry_s);
+		return LC_ETHROTTLE;
+	}
+	if (!throttle_take(lim->login_user, &acct, now, out_retry_s)) {
+		throttle_refund(lim->login_addr, client, now);
+		minutes_msg(msg, msg_size, "for this account", *out_retry_s);
+		return LC_ETHROTTLE;
+	}
+	int ret = users_login(name, password, out_user);
+	if (ret != LC_EAUTH) {
+		/* Only wrong passwords count: a sign-in that worked, or one the server
+		 * could not check (busy, store failure), is given back. */
+		now = http_api_now();
+		throttle_refund(lim->login_addr, client, now);
+		throttle_refund(lim->login_user, &acct, now);
+	}
+	if (ret == LC_EBUSY) {
+		*out_retry_s = 1;
+		snprintf(msg, msg_size, "Too many sign-ins are being checked right now. Try again "
+					"in a moment.");
+	}
+	return ret;
+}
+
 static void render_login(web_ctx_t *c, unsigned status, const char *error, const char *name)
 {
 	html_t err, csrf, signup;
@@ -76,49 +125,38 @@ void page_login(web_ctx_t *c)
 		render_login(c, 200, NULL, "");
 		return;
 	}
-	char name[WEB_FIELD_MAX], password[WEB_FIELD_MAX], msg[256];
-	const web_limits_t *lim = web_limits();
+	char name[WEB_FIELD_MAX], password[WEB_FIELD_MAX], msg[256] = "";
 	const http_req_t *req = c->req;
-	double now = http_api_now();
 	unsigned retry = 0;
-	cidr_t acct;
+	user_rec_t u;
 	web_field(c, "name", name, sizeof(name));
 	web_field(c, "password", password, sizeof(password));
 	validate_lower(name);
-	account_key(name, &acct);
-	/* Throttled before the password is checked: a blocked guess costs no Argon2id run. */
-	if (throttle_blocked(lim->login_addr, &req->client, now, &retry)) {
-		minutes_msg(msg, sizeof(msg), "from your address", retry);
-	} else if (throttle_blocked(lim->login_user, &acct, now, &retry)) {
-		minutes_msg(msg, sizeof(msg), "for this account", retry);
-	} else {
-		user_rec_t u;
-		int ret = users_login(name, password, &u);
-		OPENSSL_cleanse(password, sizeof(password));
-		if (ret == LC_EOK) {
-			if (web_sign_in(c, u.id) != LC_EOK) {
-				web_message(c, 503, "Try again", "Signing in failed. Try again later.");
-			} else {
-				log_info("web: user %s signed in from %s", u.name, req->client_text);
-				web_redirect(c, "/subdomains");
-			}
-			OPENSSL_cleanse(&u, sizeof(u));
-			return;
-		}
-		if (ret != LC_EAUTH) {
+	int ret = check_password(c, name, password, &u, msg, sizeof(msg), &retry);
+	OPENSSL_cleanse(password, sizeof(password));
+	if (ret == LC_EOK) {
+		if (web_sign_in(c, u.id) != LC_EOK) {
 			web_message(c, 503, "Try again", "Signing in failed. Try again later.");
-			return;
+		} else {
+			log_info("web: user %s signed in from %s", u.name, req->client_text);
+			web_redirect(c, "/subdomains");
 		}
-		throttle_hit(lim->login_addr, &req->client, now);
-		throttle_hit(lim->login_user, &acct, now);
+		OPENSSL_cleanse(&u, sizeof(u));
+		return;
+	}
+	if (ret == LC_EAUTH) {
 		log_ratelimited(LOG_WARN, "web: failed sign-in from %s", req->client_text);
 		render_login(c, 401, "The user name or the password is wrong.", name);
 		return;
 	}
-	OPENSSL_cleanse(password, sizeof(password));
-	log_ratelimited(LOG_WARN, "web: sign-in from %s throttled", req->client_text);
-	c->resp->retry_after_s = retry;
-	render_login(c, 429, msg, name);
+	if (ret == LC_ETHROTTLE || ret == LC_EBUSY) {
+		log_ratelimited(LOG_WARN, "web: sign-in from %s %s", req->client_text,
+				ret == LC_EBUSY ? "refused: password hashing busy" : "throttled");
+		c->resp->retry_after_s = retry;
+		render_login(c, ret == LC_EBUSY ? 503 : 429, msg, name);
+		return;
+	}
+	web_message(c, 503, "Try again", "Signing in failed. Try again later.");
 }
 
 static void render_signup(web_ctx_t *c, unsigned status, const char *error, const char *name)
@@ -161,8 +199,14 @@ void page_signup(web_ctx_t *c)
 		unsigned retry = 0;
 		int64_t id = 0;
 		int ret = LC_ETHROTTLE;
+		/* Charged before the account is made (two parallel sign-ups cannot both
+		 * take the last one), and given back unless it was made: a taken name
+		 * or a busy server uses no quota. */
 		if (throttle_take(web_limits()->signup, &c->req->client, http_api_now(), &retry)) {
 			ret = users_create(name, pw, false, &id);
+			if (ret != LC_EOK) {
+				throttle_refund(web_limits()->signup, &c->req->client, http_api_now());
+			}
 		}
 		if (ret == LC_EOK && web_sign_in(c, id) == LC_EOK) {
 			OPENSSL_cleanse(pw, sizeof(pw));
@@ -179,6 +223,10 @@ void page_signup(web_ctx_t *c)
 						   "Try again tomorrow.");
 			c->resp->retry_after_s = retry;
 			status = 429;
+		} else if (ret == LC_EBUSY) {
+			snprintf(msg, sizeof(msg), "The server is busy. Try again in a moment.");
+			c->resp->retry_after_s = 1;
+			status = 503;
 		} else {
 			snprintf(msg, sizeof(msg), "The account could not be created. Try again later.");
 			status = 503;
@@ -206,21 +254,37 @@ void page_account(web_ctx_t *c)
 	if (strcmp(c->req->method, "POST") == 0) {
 		char cur[WEB_FIELD_MAX], pw[WEB_FIELD_MAX], pw2[WEB_FIELD_MAX];
 		const char *problem;
+		unsigned retry = 0;
 		user_rec_t u;
 		web_field(c, "current", cur, sizeof(cur));
 		web_field(c, "password", pw, sizeof(pw));
 		web_field(c, "password2", pw2, sizeof(pw2));
 		status = 422;
-		if (users_login(c->user.name, cur, &u) != LC_EOK) {
+		/* The current password is checked under the sign-in throttles, or a
+		 * session would be an unthrottled oracle for guessing it. */
+		int ret = check_password(c, c->user.name, cur, &u, msg, sizeof(msg), &retry);
+		if (ret == LC_ETHROTTLE || ret == LC_EBUSY) {
+			log_ratelimited(LOG_WARN, "web: password change by %s from %s %s", c->user.name,
+					c->req->client_text,
+					ret == LC_EBUSY ? "refused: password hashing busy" : "throttled");
+			c->resp->retry_after_s = retry;
+			status = ret == LC_EBUSY ? 503 : 429;
+		} else if (ret == LC_EAUTH) {
+			log_ratelimited(LOG_WARN, "web: wrong current password for %s from %s",
+					c->user.name, c->req->client_text);
 			snprintf(msg, sizeof(msg), "The current password is wrong.");
 			status = 401;
+		} else if (ret != LC_EOK) {
+			snprintf(msg, sizeof(msg), "The password could not be checked. Try again.");
+			status = 503;
 		} else if ((problem = users_password_problem(pw)) != NULL) {
 			snprintf(msg, sizeof(msg), "%c%s.", problem[0] - 'a' + 'A', problem + 1);
 		} else if (strcmp(pw, pw2) != 0) {
 			snprintf(msg, sizeof(msg), "The two new passwords differ.");
-		} else if (users_password_set(c->user.id, pw) != LC_EOK ||
+		} else if ((ret = users_password_set(c->user.id, pw)) != LC_EOK ||
 			   web_sign_in(c, c->user.id) != LC_EOK) {
 			snprintf(msg, sizeof(msg), "The password could not be changed. Try again.");
+			c->resp->retry_after_s = ret == LC_EBUSY ? 1 : 0;
 			status = 503;
 		} else {
 			/* Every session ended with the change; this one was started anew. */

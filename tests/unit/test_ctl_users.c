@@ -2,6 +2,7 @@
 /* test_ctl_users.c -- accounts on a temporary store: name and password rules, Argon2id,
  * sessions (hashed, expiring, ended by a password change), owned subdomains and their limit,
  * hand-set values (a third refused), the look-alike blocklist with an operator's words */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,32 @@
 static const char V1[] = "O4ZS52dW2Q_-evk8hv1mBNHYmmszAejm65lDxrLJRhs";
 static const char V2[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 static const char V3[] = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+
+/* Parallel password checks: how many were refused for want of a hashing slot. */
+#define PAR 8
+static int par_ret[PAR];
+
+static void *check_one(void *arg)
+{
+	int i = (int)(long)arg;
+	user_rec_t u;
+	par_ret[i] = users_login(i % 2 ? "alice" : "nobody", "wrong password", &u);
+	return NULL;
+}
+
+static void run_parallel(int *out_busy, int *out_auth)
+{
+	pthread_t th[PAR];
+	for (long i = 0; i < PAR; i++) {
+		pthread_create(&th[i], NULL, check_one, (void *)i);
+	}
+	*out_busy = *out_auth = 0;
+	for (int i = 0; i < PAR; i++) {
+		pthread_join(th[i], NULL);
+		*out_busy += par_ret[i] == LC_EBUSY;
+		*out_auth += par_ret[i] == LC_EAUTH;
+	}
+}
 
 int main(void)
 {
@@ -111,6 +138,25 @@ int main(void)
 	ok(stats.subs_live[SUB_NAMED] == 1 && stats.subs_live[SUB_INSTANT] == 1 &&
 		   stats.subs_deleted == 1 && stats.subs_owned == 2,
 	   "subdomains by kind");
+
+	/* bug_argon2_unbounded: at most USERS_HASH_MAX Argon2id runs at once; a caller
+	 * that cannot get a slot in time gets LC_EBUSY instead of queueing for ever. */
+	int busy, auth;
+	users_hash_limits(2, 5000);
+	run_parallel(&busy, &auth);
+	ok(auth == PAR && busy == 0, "8 parallel checks, 2 slots, long wait: all answered (%d)", auth);
+	ok(users_hash_peak() <= 2, "never more than 2 runs at once (peak %u)", users_hash_peak());
+	users_hash_limits(1, 0);
+	run_parallel(&busy, &auth);
+	ok(busy > 0 && busy + auth == PAR, "1 slot, no wait: %d of 8 refused busy", busy);
+	is_int(users_hash_peak(), 1, "peak 1");
+	users_hash_limits(1, 0);
+	int64_t carol = 0;
+	is_int(users_create("alice", "long enough 9", false, &carol), LC_EEXIST,
+	       "a taken name is refused before hashing");
+	users_hash_limits(USERS_HASH_MAX, USERS_HASH_WAIT_MS);
+	is_int(users_login("alice", "a new password", &u), LC_EOK, "default limits: log in");
+	ok(users_hash_peak() <= USERS_HASH_MAX, "peak within the default cap");
 
 	/* The blocklist: compiled-in words and an operator's */
 	ok(blocklist_is_lookalike("g00gle-login"), "digit swaps");

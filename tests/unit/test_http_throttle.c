@@ -79,6 +79,38 @@ int main(void)
 	}
 	ok(!throttle_blocked(t, &a, 100, &retry), "an old entry was replaced (memory stays bounded)");
 	throttle_free(t);
+
+	/* Refunds: an action charged up front and then refused gives its event back. */
+	throttle_rule_t refundable = { .burst = 2, .refill_per_s = 0.0, .window_max = 3, .window_s = 100 };
+	t = throttle_new(&refundable, 16);
+	ok(throttle_take(t, &a, 0, &retry) && throttle_take(t, &a, 0, &retry), "two taken");
+	ok(!throttle_take(t, &a, 0, &retry), "bucket empty");
+	throttle_refund(t, &a, 0);
+	ok(throttle_take(t, &a, 0, &retry), "bug_quota_used_by_refusals: a refund gives a token back");
+	throttle_refund(t, &a, 0);
+	throttle_refund(t, &a, 0);
+	throttle_refund(t, &a, 0);
+	ok(throttle_take(t, &a, 0, &retry) && throttle_take(t, &a, 0, &retry) &&
+		   !throttle_take(t, &a, 0, &retry),
+	   "refunds never fill the bucket beyond its size");
+	throttle_free(t);
+	t = throttle_new(&win, 16);
+	throttle_hit(t, &a, 0);
+	throttle_hit(t, &a, 0);
+	throttle_hit(t, &a, 0);
+	ok(throttle_blocked(t, &a, 1, &retry), "window full");
+	throttle_refund(t, &a, 1);
+	ok(!throttle_blocked(t, &a, 1, &retry), "a refund makes room in the window");
+	throttle_refund(t, &a, 1);
+	throttle_refund(t, &a, 1);
+	throttle_refund(t, &a, 1);
+	throttle_refund(t, &a, 1);
+	throttle_hit(t, &a, 1);
+	throttle_hit(t, &a, 1);
+	ok(!throttle_blocked(t, &a, 1, &retry), "the count does not go below 0");
+	throttle_hit(t, &a, 1);
+	ok(throttle_blocked(t, &a, 1, &retry), "and fills again");
+	throttle_free(t);
 	throttle_free(NULL);
 	return tap_done();
 }
