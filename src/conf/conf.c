@@ -36,7 +36,7 @@ typedef enum {
 	KT_NAME_LIST,   /* comma list of host names (ns) */
 	KT_NAME,        /* one domain name */
 	KT_URL,         /* http:// or https:// URL */
-	KT_CIDR_LIST,   /* comma list of CIDRs (may be empty) */
+	KT_CIDR_LIST,   /* comma list of CIDRs */
 	KT_BOOL,        /* true/false, yes/no, on/off, 1/0 */
 } key_type_t;
 
@@ -95,6 +95,24 @@ static const key_def_t keys[] = {
 };
 #undef F
 #define KEY_CNT (sizeof(keys) / sizeof(keys[0]))
+
+/*
+ * The one exception to "an empty value is an error": keys whose empty value has a
+ * documented meaning (no trusted proxies, any Host, no extra blocklist). For them
+ * "key =" is the same as leaving the key out.
+ */
+static const char *const empty_ok_keys[] = { "trusted_proxies", "console_host", "api_host",
+					     "blocklist" };
+
+static bool key_empty_ok(const key_def_t *k)
+{
+	for (size_t i = 0; i < sizeof(empty_ok_keys) / sizeof(empty_ok_keys[0]); i++) {
+		if (strcmp(k->name, empty_ok_keys[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
 _Static_assert(KEY_CNT <= CONF_KEYS_MAX, "raise CONF_KEYS_MAX in conf/parse.h");
 
 static const char *const section_names[] = {
@@ -458,8 +476,20 @@ static int set_global(conf_parse_t *p, size_t ki, const char *value)
 	}
 	p->key_seen[ki] = true;
 	p->key_line[ki] = p->line;
-	if (*value == '\0' && k->type != KT_CIDR_LIST) {
-		return conf_fail(p, p->line, "key \"%s\" has an empty value", k->name);
+	if (*value == '\0') {
+		if (!key_empty_ok(k)) {
+			return conf_fail(p, p->line, "key \"%s\" has an empty value", k->name);
+		}
+		/* Documented as "empty = unset": back to the default, which is NULL or no list. */
+		if (k->cnt_off != 0) {
+			free_list(*(char ***)(base + k->off), *(size_t *)(base + k->cnt_off));
+			*(char ***)(base + k->off) = NULL;
+			*(size_t *)(base + k->cnt_off) = 0;
+		} else {
+			free(*(char **)(base + k->off));
+			*(char **)(base + k->off) = NULL;
+		}
+		return LC_EOK;
 	}
 	snprintf(copy, sizeof(copy), "%s", value);
 

@@ -248,7 +248,14 @@ void zonesec_end(conf_parse_t *p)
 int zonesec_set_key(conf_parse_t *p, const char *name, const char *value)
 {
 	conf_zone_t *z = &p->cf->pub.zones[p->zone_idx];
+	bool known = strcasecmp(name, "record") == 0 ||
+		     (p->sec == SEC_PARENT &&
+		      (strcasecmp(name, "kind") == 0 || strcasecmp(name, "psl") == 0));
 
+	/* The same rule as for the global keys; none of these has a meaning for "empty". */
+	if (known && *value == '\0') {
+		return conf_fail(p, p->line, "key \"%s\" has an empty value", name);
+	}
 	if (strcasecmp(name, "record") == 0) {
 		return parse_record(p, z, value);
 	}
