@@ -78,6 +78,22 @@ static int open_socket(const struct sockaddr_storage *ss, socklen_t len, int typ
 	if (ss->ss_family == AF_INET6) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	}
+	if (type == SOCK_DGRAM) {
+		/*
+		 * Never fragment a UDP answer (DNS flag day 2020): DF set, path-MTU
+		 * reports ignored, so a forged ICMP "too big" cannot make us send
+		 * fragments that an off-path attacker could replace. Our answers are
+		 * at most DNS_EDNS_SIZE (1232) bytes, below every link MTU that
+		 * carries IPv6. With DF the kernel also skips computing an IPv4 ID.
+		 */
+		int probe = ss->ss_family == AF_INET6 ? IPV6_PMTUDISC_PROBE : IP_PMTUDISC_PROBE;
+		if (ss->ss_family == AF_INET6) {
+			setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &probe, sizeof(probe));
+			setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &one, sizeof(one));
+		} else {
+			setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof(probe));
+		}
+	}
 	if (bind(fd, (const struct sockaddr *)ss, len) != 0) {
 		int e = errno;
 		close(fd);
