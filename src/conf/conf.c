@@ -80,6 +80,7 @@ static const key_def_t keys[] = {
 	{ SEC_API, "conn_max", KT_UINT, F(conn_max), 0, 1, 65536 },
 	{ SEC_API, "conn_per_addr", KT_UINT, F(conn_per_addr), 0, 1, 65536 },
 	{ SEC_API, "idle_timeout_s", KT_UINT, F(idle_timeout_s), 0, 1, 3600 },
+	{ SEC_API, "request_timeout_s", KT_UINT, F(request_timeout_s), 0, 1, 3600 },
 	{ SEC_CONSOLE, "enabled", KT_BOOL, F(console_enabled), 0, 0, 0 },
 	{ SEC_CONSOLE, "signup", KT_BOOL, F(console_signup), 0, 0, 0 },
 	{ SEC_CONSOLE, "console_host", KT_NAME, F(console_host), 0, 0, 0 },
@@ -648,6 +649,7 @@ static int set_defaults(conf_full_t *cf)
 	c->conn_max = 1024;
 	c->conn_per_addr = 64;
 	c->idle_timeout_s = 15;
+	c->request_timeout_s = 30;
 	c->console_enabled = true;
 	c->console_signup = true;
 	c->console_user_limit = 5;

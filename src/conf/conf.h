@@ -71,8 +71,9 @@ typedef struct conf {
 	unsigned auth_fail_window_s;    /**< (default 300) */
 	unsigned conn_max;              /**< open HTTP connections in all (default 1024) */
 	unsigned conn_per_addr;         /**< open HTTP connections per client address (default 64) */
-	unsigned idle_timeout_s;        /**< an HTTP connection silent this long is closed; a request
-					     body must arrive within twice this (default 15) */
+	unsigned idle_timeout_s;        /**< an HTTP connection silent this long is closed (default 15) */
+	unsigned request_timeout_s;     /**< a request's headers and body must arrive within this
+					     long of its start, or the connection is closed (default 30) */
 	/* [console] */
 	bool console_enabled;       /**< serve the web console (default true) */
 	bool console_signup;        /**< visitors may create accounts (default true) */

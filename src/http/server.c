@@ -15,6 +15,7 @@
 
 #include "http/api.h"
 #include "http/auth.h"
+#include "http/deadline.h"
 #include "http/errors.h"
 #include "http/jsonio.h"
 #include "http/router.h"
@@ -26,9 +27,10 @@
 /*
  * Connection limits come from [api] conn_max, conn_per_addr and
  * idle_timeout_s. libmicrohttpd's timeout counts silence only, so a client
- * that trickles its body a byte at a time would hold a connection (and, with
- * a thread per connection, a thread) for ever: a body must arrive within
- * twice the idle timeout of the headers, or the connection is closed.
+ * that trickles its headers or body a byte at a time would hold a connection
+ * (and, with a thread per connection, a thread) for ever: each request must
+ * be in within [api] request_timeout_s of its start (http/deadline.h), or the
+ * connection is closed.
  */
 #define LISTEN_BACKLOG 128
 /*
@@ -55,6 +57,7 @@
 struct http_server {
 	struct MHD_Daemon *mhd;
 	http_api_t api;
+	deadline_t *deadline;
 	int fd;
 };
 
@@ -66,7 +69,6 @@ typedef struct conn_state {
 	size_t seen;     /* bytes received, kept or not */
 	bool too_large;
 	bool answered;   /* a response was queued before the body was read */
-	double started;  /* when the headers were in (http_api_now()) */
 	struct MHD_Response *resp; /* our reference, kept until completion to wipe its headers */
 } conn_state_t;
 
@@ -286,6 +288,14 @@ static void __attribute__((noinline)) scrub_stack(void)
 	OPENSSL_cleanse(dead, sizeof(dead));
 }
 
+/* The connection's deadline entry (NULL when it has none). */
+static deadline_conn_t *conn_deadline(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
 				 const char *method, const char *version, const char *upload_data,
 				 size_t *upload_data_size, void **con_cls)
@@ -302,7 +312,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			return MHD_NO;
 		}
 		*con_cls = cs;
-		cs->started = http_api_now();
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > DRAIN_MAX) {
@@ -319,15 +328,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		 * never reads again once consumed. A body may hold a password. */
 		OPENSSL_cleanse((void *)upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		/* A chunked body that keeps coming, or one that trickles in, is cut off. */
-		if (cs->seen > DRAIN_MAX ||
-		    http_api_now() - cs->started > 2.0 * h->api.conf->idle_timeout_s) {
-			log_ratelimited(LOG_INFO, "http: a request body took too long or was too "
-						  "large; connection closed");
+		/* A chunked body that keeps coming is cut off (one that trickles in is
+		 * cut by the request deadline). */
+		if (cs->seen > DRAIN_MAX) {
+			log_ratelimited(LOG_INFO, "http: a request body was too large; "
+						  "connection closed");
 			return MHD_NO;
 		}
 		return MHD_YES;
 	}
+	/* The whole request is in: its time to arrive is up, the answer is ours. */
+	deadline_hold(conn_deadline(conn));
 	if (cs->answered) {
 		return MHD_YES;
 	}
@@ -370,6 +381,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	conn_state_t *cs = *con_cls;
 	if (conn != NULL) {
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, wipe_secret_header, NULL);
+		/* A keep-alive connection's next request gets a deadline of its own. */
+		deadline_restart(conn_deadline(conn));
 	}
 	if (cs != NULL) {
 		if (cs->resp != NULL) {
@@ -380,6 +393,32 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(cs);
 		*con_cls = NULL;
 	}
+}
+
+/*
+ * A connection opens or closes. libmicrohttpd calls CLOSED before it closes
+ * the socket, so the watchdog never shuts down an fd that was reused.
+ */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	http_server_t *h = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci != NULL ? deadline_add(h->deadline, ci->connect_fd) : NULL;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		deadline_remove(h->deadline, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
+/* Paths and query arguments: %00 must not cut a path short (router_unescape()). */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return router_unescape(s);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -443,6 +482,12 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 	if (ret != LC_EOK) {
 		goto fail;
 	}
+	h->deadline = deadline_new(c->request_timeout_s * 1000);
+	if (h->deadline == NULL) {
+		snprintf(err, err_len, "could not start the HTTP request watchdog");
+		ret = LC_ENOMEM;
+		goto fail;
+	}
 	/*
 	 * http_threads = 0 (the default) gives each connection a thread of its
 	 * own. A handler that changes data blocks until its batch is committed
@@ -470,12 +515,13 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 	 * after it goes to our log, not to its default stderr printer. */
 	h->mhd = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_access, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_LISTEN_SOCKET, h->fd, MHD_OPTION_ARRAY, pool,
 		MHD_OPTION_CONNECTION_LIMIT, c->conn_max,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->conn_per_addr,
 		MHD_OPTION_CONNECTION_TIMEOUT, c->idle_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, h, MHD_OPTION_END);
+		on_completed, h, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		snprintf(err, err_len, "could not start the HTTP server on %s", c->http_listen);
 		ret = LC_EIO;
@@ -492,6 +538,7 @@ fail:
 	if (h->fd >= 0) {
 		close(h->fd);
 	}
+	deadline_free(h->deadline);
 	http_api_cleanup(&h->api);
 	free(h);
 	return ret;
@@ -508,6 +555,8 @@ void http_server_stop(http_server_t *h)
 	if (fd != MHD_INVALID_SOCKET) {
 		close(fd);
 	}
+	/* After the daemon: every connection has been closed and unregistered. */
+	deadline_free(h->deadline);
 	http_api_cleanup(&h->api);
 	free(h);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # test_api_abuse.py -- HTTP connection limits hold while legitimate clients are served:
-# connections per address ([api] conn_per_addr), in all (conn_max), idle connections and
-# trickled bodies closed (idle_timeout_s); and each address's throttles (failed key checks,
+# connections per address ([api] conn_per_addr), in all (conn_max), idle connections closed
+# (idle_timeout_s), trickled bodies cut (request_timeout_s; trickled headers:
+# test_http_slowloris.py); and each address's throttles (failed key checks,
 # registrations) leave other addresses alone. Clients use several loopback addresses
 # (127.0.0.x) as distinct sources.
 import json
@@ -73,6 +74,7 @@ conf = """[api]
 conn_per_addr = 4
 conn_max = 10
 idle_timeout_s = 2
+request_timeout_s = 4
 auth_fail_max = 3
 auth_fail_window_s = 600
 reg_instant_burst = 2

@@ -104,6 +104,7 @@ static void test_defaults(void)
 	is_int(c->conn_max, 1024, "defaults: conn_max");
 	is_int(c->conn_per_addr, 64, "defaults: conn_per_addr");
 	is_int(c->idle_timeout_s, 15, "defaults: idle_timeout_s");
+	is_int(c->request_timeout_s, 30, "defaults: request_timeout_s");
 	is_int(c->zone_cnt, 2, "defaults: two parent zones");
 	if (c->zone_cnt == 2) {
 		is_str(c->zones[0].name, "localhostcert.test", "defaults: first parent");
@@ -161,6 +162,7 @@ static void test_all_sections(void)
 		       "conn_max = 9\n"
 		       "conn_per_addr = 10\n"
 		       "idle_timeout_s = 11\n"
+		       "request_timeout_s = 12\n"
 		       "\n"
 		       "[parent local.example.net]\n"
 		       "kind = local\n"
@@ -213,6 +215,7 @@ static void test_all_sections(void)
 	is_int(c->conn_max, 9, "conn_max");
 	is_int(c->conn_per_addr, 10, "conn_per_addr");
 	is_int(c->idle_timeout_s, 11, "idle_timeout_s");
+	is_int(c->request_timeout_s, 12, "request_timeout_s");
 
 	is_int(c->zone_cnt, 3, "three zones, no defaults added");
 	const conf_zone_t *z = conf_zone_find(c, "local.example.net");
@@ -366,6 +369,10 @@ static void test_errors(void)
 		   "number overflow");
 	expect_err("[dns]\nttl_soa = 61\n", 2, "bad number \"61\" for ttl_soa", "ttl_soa above 60");
 	expect_err("[dns]\nttl_challenge = 0\n", 2, "ttl_challenge", "ttl_challenge 0");
+	expect_err("[api]\nrequest_timeout_s = 0\n", 2, "out of range (expected 1..3600)",
+		   "request_timeout_s 0");
+	expect_err("[api]\nrequest_timeout_s = 30s\n", 2, "request_timeout_s",
+		   "request_timeout_s with a unit");
 	expect_err("[dns]\nttl_challenge = 61\n", 2, "expected 1..60", "ttl_challenge 61");
 	expect_err("[server]\nlog_level = loud\n", 2, "expected error, warn, info or debug",
 		   "bad log level");
