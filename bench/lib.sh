@@ -90,7 +90,7 @@ port_free() {
 	! ss -Hlntu "( sport = :$1 )" 2>/dev/null | grep -q .
 }
 
-# build_daemon: build localcertd + localcertctl + apiload; sets BIN and REV. Builds a clean
+# build_daemon: build localcertd + localcertctl + api_load; sets BIN and REV. Builds a clean
 # export of HEAD into bench/build/src-<rev> (neither other people's uncommitted edits nor a
 # concurrent `make` in build/ can change the binary under test), or with WORKTREE=1 the
 # working tree into bench/build/worktree. Needs ROOT and BENCH.
@@ -110,7 +110,7 @@ build_daemon() {
 	fi
 	make -C "$srcdir" -s -j"$(nproc)" BUILD="$BIN" "$BIN/localcertd" "$BIN/localcertctl" >/dev/null ||
 		{ echo "build failed" >&2; return 1; }
-	cc -O2 -Wall -pthread -o "$BIN/apiload" "$BENCH/apiload.c" || return 1
+	make -C "$BENCH/api-load" -s BIN="$BIN" "$BIN/api_load" >/dev/null || return 1
 }
 
 # lc_config: the localcertd config every benchmark run uses (one UDP worker, RRL off, the

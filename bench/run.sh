@@ -410,14 +410,15 @@ api_phase() {
 		if ! python3 "$BENCH/dnstool.py" wait "${PORT[$s]}" "$(readyq "$data")" TXT 600 "${PID[$s]}" > /dev/null; then
 			echo "  $s did not become ready" >&2; tail -n 20 "$d/server.log" >&2; stop_tree "${PID[$s]}"; continue
 		fi
+		local load=("$BIN/api_load" --json -w 1 -d "$APIDUR" --creds "$creds" --server-pid "${PID[$s]}")
 		if [ "$s" = localcertd ]; then
-			api_run localcertd "$s" "$n" c1 "$BIN/apiload" localcert 127.0.0.1 $LC_HTTP "$creds" 1 "$APIDUR"
-			api_run localcertd "$s" "$n" c16 "$BIN/apiload" localcert 127.0.0.1 $LC_HTTP "$creds" 16 "$APIDUR"
+			api_run localcertd "$s" "$n" c1 "${load[@]}" -m localcert -c 1 127.0.0.1:$LC_HTTP
+			api_run localcertd "$s" "$n" c16 "${load[@]}" -m localcert -c 16 127.0.0.1:$LC_HTTP
 			api_run localcertd "$s" "$n" vis python3 "$BENCH/apivis.py" localcert $LC_HTTP "${PORT[$s]}" "$creds" "$VIS"
-			api_run localcertd "$s" "$n" client-ceiling "$BIN/apiload" health 127.0.0.1 $LC_HTTP "$creds" 16 3
+			api_run localcertd "$s" "$n" client-ceiling "$BIN/api_load" --json -w 1 -d 3 -m health -c 16 127.0.0.1:$LC_HTTP
 		else
-			api_run pdns "$s" "$n" c1 "$BIN/apiload" pdns 127.0.0.1 $PDNS_API "$creds" 1 "$APIDUR"
-			api_run pdns "$s" "$n" c16 "$BIN/apiload" pdns 127.0.0.1 $PDNS_API "$creds" 16 "$APIDUR"
+			api_run pdns "$s" "$n" c1 "${load[@]}" -m pdns -c 1 127.0.0.1:$PDNS_API
+			api_run pdns "$s" "$n" c16 "${load[@]}" -m pdns -c 16 127.0.0.1:$PDNS_API
 			api_run pdns "$s" "$n" vis python3 "$BENCH/apivis.py" pdns $PDNS_API "${PORT[$s]}" "$creds" "$VIS"
 			echo "    \"database is locked\" lines in the pdns log: $(grep -c 'database is locked' "$d/server.log")"
 		fi

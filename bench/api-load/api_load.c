@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* api_load.c -- closed-loop load client for the acme-dns /update call: N keep-alive clients,
- * updates/s, latency percentiles, errors */
+/* api_load.c -- closed-loop HTTP/1.1 load client for the update APIs: N keep-alive clients,
+ * updates/s, latency percentiles, errors, the client's own CPU time */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -15,23 +15,50 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 /*
- * Each client is one thread with one keep-alive connection. It registers its
- * own subdomain (acme-dns POST /register, or shares client 0's with
- * --same-sub), then sends POST /update back to back for --duration seconds,
- * each with a fresh challenge value, and times every request from the first
- * byte sent to the last byte of the answer. Anything but a 200 is an error.
- * A closed-loop client measures what a server sustains at that concurrency;
- * it does not model an open arrival rate.
+ * Each client is one thread with one keep-alive connection that sends requests
+ * back to back: a warm-up of --warmup seconds (not counted), then --duration
+ * seconds that are measured. Every request is timed from the first byte sent
+ * to the last byte of the answer. Anything but the expected status is an
+ * error, and so is a broken connection. A closed-loop client measures what a
+ * server sustains at that concurrency; it does not model an open arrival rate.
+ *
+ * Modes (--mode):
+ *   localcert  POST /update (acme-dns), X-Api-User/X-Api-Key,
+ *              {"subdomain": LABEL, "txt": VALUE} -> 200. With --creds FILE
+ *              (lines "label<TAB>key id<TAB>secret", as bench/gen-data.py
+ *              writes them) every request picks a random subdomain of the
+ *              file; without it each client registers its own subdomain
+ *              (POST /register), or shares client 0's with --same-sub.
+ *   pdns       PowerDNS HTTP API, the way the original service updated a
+ *              challenge: PATCH /api/v1/servers/localhost/zones/PARENT.
+ *              REPLACE of the _acme-challenge.LABEL.PARENT. TXT rrset with
+ *              two values (TTL 10), X-API-Key --pdns-key -> 204. Needs --creds
+ *              (only the label is used).
+ *   health     GET /health -> 200: the client's own ceiling against a trivial
+ *              handler, to show the client is not what limits the figures.
+ *
+ * Challenge values are fresh random 43-character base64url strings that
+ * decode to 32 bytes (the last character carries 4 bits, so it is canonical).
+ *
+ * With --server-pid PID the server's CPU time (utime + stime of that process,
+ * all its threads) over the measured window is reported too, so warm-up and
+ * start-up do not count.
+ *
+ * Output: one line of text, or with --json one JSON object (bench/run.sh keeps
+ * it in api.jsonl; bench/summarize.py reads it). Exit status 0 only when there
+ * were no errors and at least one success.
  */
 
 #define MAX_CLIENTS 256
-#define BUF_SIZE 8192
-#define LAT_MAX (4u << 20) /* latencies kept per client */
+#define BUF_SIZE 16384
+
+enum { MODE_LOCALCERT, MODE_PDNS, MODE_HEALTH };
 
 typedef struct creds {
 	char user[64];
@@ -42,23 +69,30 @@ typedef struct creds {
 typedef struct client {
 	int idx;
 	pthread_t th;
-	creds_t cr;
+	creds_t cr; /* registered mode: this client's own subdomain */
+	uint64_t rng;
 	int fd;
 	char buf[BUF_SIZE];
 	size_t have;
 	uint64_t ok, errors, reconnects;
 	uint32_t *lat_us;
-	size_t lat_cnt;
+	size_t lat_cnt, lat_cap;
 	char first_error[160];
 } client_t;
 
+static int mode = MODE_LOCALCERT;
+static const char *mode_name = "localcert";
 static struct sockaddr_in target;
 static const char *host_hdr = "127.0.0.1";
 static const char *register_path = "/register";
 static const char *update_path = "/update";
+static const char *parent = "localhostcert.net";
+static const char *pdns_key = "benchkey";
 static double duration_s = 5.0;
 static double warmup_s = 1.0;
 static bool same_sub;
+static creds_t *file_creds; /* --creds: label in sub, key id in user, secret in key */
+static size_t file_creds_cnt;
 static atomic_int phase; /* 0 = waiting, 1 = warmup, 2 = measuring, 3 = stop */
 static pthread_barrier_t ready;
 static creds_t shared_cr;
@@ -70,6 +104,25 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A random 43-character base64url value of 32 bytes; the last character keeps 4 bits. */
+static void rand_val(uint64_t *s, char out[44])
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	for (int i = 0; i < 42; i++) {
+		out[i] = a[rng_next(s) & 63];
+	}
+	out[42] = a[(rng_next(s) & 15) << 2];
+	out[43] = '\0';
+}
+
 static int conn_open(client_t *c)
 {
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -78,6 +131,8 @@ static int conn_open(client_t *c)
 	}
 	int one = 1;
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	struct timeval tv = { .tv_sec = 30 }; /* a hung server ends the run as errors, not a hang */
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (connect(c->fd, (struct sockaddr *)&target, sizeof(target)) != 0) {
 		close(c->fd);
 		c->fd = -1;
@@ -112,8 +167,9 @@ static int send_all(int fd, const char *p, size_t n)
 }
 
 /*
- * Read one HTTP/1.1 response with a Content-Length body. Sets *status, copies
- * the body (NUL-terminated, truncated to body_size) and *close_after.
+ * Read one HTTP/1.1 response with a Content-Length body (or none). Sets
+ * *status, copies the body (NUL-terminated, truncated to body_size) and
+ * *close_after. Chunked bodies are not expected from either server.
  */
 static int read_resp(client_t *c, int *status, char *body, size_t body_size, bool *close_after)
 {
@@ -146,9 +202,11 @@ static int read_resp(client_t *c, int *status, char *body, size_t body_size, boo
 		char *eol = strstr(line, "\r\n");
 		if (strncasecmp(line, "Content-Length:", 15) == 0) {
 			clen = strtoul(line + 15, NULL, 10);
-		} else if (strncasecmp(line, "Connection:", 11) == 0 &&
-			   strstr(line, "close") != NULL && strstr(line, "close") < eol) {
-			*close_after = true;
+		} else if (strncasecmp(line, "Connection:", 11) == 0) {
+			char *cl = strcasestr(line, "close");
+			*close_after = cl != NULL && cl < eol;
+		} else if (strncasecmp(line, "Transfer-Encoding:", 18) == 0) {
+			return -1;
 		}
 		line = eol + 2;
 	}
@@ -232,6 +290,7 @@ static int do_register(client_t *c, creds_t *out)
 			 "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\n\r\n",
 			 register_path, host_hdr);
 	int status = 0;
+	body[0] = '\0';
 	if (request(c, req, (size_t)n, &status, body, sizeof(body)) != 0 || status != 201) {
 		fprintf(stderr, "api_load: client %d: register failed (status %d): %s\n", c->idx,
 			status, body);
@@ -246,42 +305,82 @@ static int do_register(client_t *c, creds_t *out)
 	return 0;
 }
 
-/* A valid, unique challenge value: 43 characters of base64url. */
-static void make_txt(char out[44], int client, uint64_t n)
+/* The next request of client c into req; returns its length. */
+static int build_request(client_t *c, char *req, size_t req_size)
 {
-	snprintf(out, 44, "load-%03d-%034llu", client, (unsigned long long)n);
+	char json[512], v1[44], v2[44];
+	const creds_t *cr = &c->cr;
+	if (file_creds_cnt > 0) {
+		cr = &file_creds[rng_next(&c->rng) % file_creds_cnt];
+	}
+	int jl;
+	switch (mode) {
+	case MODE_PDNS:
+		rand_val(&c->rng, v1);
+		rand_val(&c->rng, v2);
+		jl = snprintf(json, sizeof(json),
+			      "{\"rrsets\":[{\"name\":\"_acme-challenge.%s.%s.\",\"type\":\"TXT\","
+			      "\"ttl\":10,\"changetype\":\"REPLACE\",\"records\":["
+			      "{\"content\":\"\\\"%s\\\"\",\"disabled\":false},"
+			      "{\"content\":\"\\\"%s\\\"\",\"disabled\":false}]}]}",
+			      cr->sub, parent, v1, v2);
+		return snprintf(req, req_size,
+				"PATCH /api/v1/servers/localhost/zones/%s. HTTP/1.1\r\nHost: %s\r\n"
+				"X-API-Key: %s\r\nContent-Type: application/json\r\n"
+				"Content-Length: %d\r\n\r\n%s",
+				parent, host_hdr, pdns_key, jl, json);
+	case MODE_HEALTH:
+		return snprintf(req, req_size, "GET /health HTTP/1.1\r\nHost: %s\r\n\r\n", host_hdr);
+	default:
+		rand_val(&c->rng, v1);
+		jl = snprintf(json, sizeof(json), "{\"subdomain\": \"%s\", \"txt\": \"%s\"}", cr->sub,
+			      v1);
+		return snprintf(req, req_size,
+				"POST %s HTTP/1.1\r\nHost: %s\r\nX-Api-User: %s\r\n"
+				"X-Api-Key: %s\r\nContent-Type: application/json\r\n"
+				"Content-Length: %d\r\n\r\n%s",
+				update_path, host_hdr, cr->user, cr->key, jl, json);
+	}
+}
+
+static void lat_add(client_t *c, double dt)
+{
+	if (c->lat_cnt == c->lat_cap) {
+		size_t cap = c->lat_cap ? c->lat_cap * 2 : 65536;
+		uint32_t *p = realloc(c->lat_us, cap * sizeof(uint32_t));
+		if (p == NULL) {
+			return; /* keep counting; the percentiles then use fewer samples */
+		}
+		c->lat_us = p;
+		c->lat_cap = cap;
+	}
+	c->lat_us[c->lat_cnt++] = (uint32_t)(dt * 1e6);
 }
 
 static void *client_main(void *arg)
 {
 	client_t *c = arg;
 	c->fd = -1;
+	bool registers = mode == MODE_LOCALCERT && file_creds_cnt == 0;
 	bool good = true;
-	if (!same_sub || c->idx == 0) {
+	if (registers && (!same_sub || c->idx == 0)) {
 		good = do_register(c, same_sub ? &shared_cr : &c->cr) == 0;
 	}
 	pthread_barrier_wait(&ready);
-	if (same_sub) {
+	if (registers && same_sub) {
 		c->cr = shared_cr;
 	}
-	if (!good || c->cr.user[0] == '\0') {
+	if (!good || (registers && c->cr.user[0] == '\0')) {
 		return NULL;
 	}
 	while (atomic_load(&phase) == 0) {
 		usleep(100);
 	}
-	char req[1024], body[512], txt[44], json[256];
-	uint64_t n = 0;
+	int want = mode == MODE_PDNS ? 204 : 200;
+	char req[2048], body[512];
 	int p;
 	while ((p = atomic_load(&phase)) != 3) {
-		make_txt(txt, c->idx, n++);
-		int jl = snprintf(json, sizeof(json), "{\"subdomain\": \"%s\", \"txt\": \"%s\"}",
-				  c->cr.sub, txt);
-		int rl = snprintf(req, sizeof(req),
-				  "POST %s HTTP/1.1\r\nHost: %s\r\nX-Api-User: %s\r\n"
-				  "X-Api-Key: %s\r\nContent-Type: application/json\r\n"
-				  "Content-Length: %d\r\n\r\n%s",
-				  update_path, host_hdr, c->cr.user, c->cr.key, jl, json);
+		int rl = build_request(c, req, sizeof(req));
 		int status = 0;
 		double t0 = now_s();
 		int r = request(c, req, (size_t)rl, &status, body, sizeof(body));
@@ -289,11 +388,9 @@ static void *client_main(void *arg)
 		if (p != 2) {
 			continue; /* warmup */
 		}
-		if (r == 0 && status == 200) {
+		if (r == 0 && status == want) {
 			c->ok++;
-			if (c->lat_cnt < LAT_MAX) {
-				c->lat_us[c->lat_cnt++] = (uint32_t)(dt * 1e6);
-			}
+			lat_add(c, dt); /* percentiles are of successful requests */
 		} else {
 			if (c->errors++ == 0) {
 				snprintf(c->first_error, sizeof(c->first_error), "status %d: %.100s",
@@ -314,10 +411,93 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void load_creds(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		perror(path);
+		exit(2);
+	}
+	size_t cap = 0, lcap = 0;
+	char *line = NULL;
+	while (getline(&line, &lcap, f) > 0) {
+		char *save = NULL;
+		char *l = strtok_r(line, "\t\n", &save), *i = strtok_r(NULL, "\t\n", &save),
+		     *s = strtok_r(NULL, "\t\n", &save);
+		if (l == NULL || i == NULL || s == NULL) {
+			continue;
+		}
+		if (file_creds_cnt == cap) {
+			cap = cap ? cap * 2 : 4096;
+			file_creds = realloc(file_creds, cap * sizeof(creds_t));
+			if (file_creds == NULL) {
+				exit(1);
+			}
+		}
+		creds_t *cr = &file_creds[file_creds_cnt++];
+		snprintf(cr->sub, sizeof(cr->sub), "%s", l);
+		snprintf(cr->user, sizeof(cr->user), "%s", i);
+		snprintf(cr->key, sizeof(cr->key), "%s", s);
+	}
+	free(line);
+	fclose(f);
+	if (file_creds_cnt == 0) {
+		fprintf(stderr, "api_load: %s: no credentials\n", path);
+		exit(2);
+	}
+}
+
+/* utime + stime of process pid in seconds (all threads), or -1. */
+static double proc_cpu_s(int pid)
+{
+	char path[64], line[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		return -1;
+	}
+	size_t n = fread(line, 1, sizeof(line) - 1, f);
+	fclose(f);
+	line[n] = '\0';
+	char *p = strrchr(line, ')'); /* the command name may contain spaces */
+	unsigned long long ut, st;
+	if (p == NULL ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) {
+		return -1;
+	}
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double cpu_s(const struct rusage *r)
+{
+	return (double)r->ru_utime.tv_sec + (double)r->ru_utime.tv_usec / 1e6 +
+	       (double)r->ru_stime.tv_sec + (double)r->ru_stime.tv_usec / 1e6;
+}
+
+/* JSON string contents: the first error holds a server's body, which may contain quotes. */
+static void json_escape(char *out, size_t out_size, const char *in)
+{
+	size_t k = 0;
+	for (; *in != '\0' && k + 7 < out_size; in++) {
+		unsigned char ch = (unsigned char)*in;
+		if (ch == '"' || ch == '\\') {
+			out[k++] = '\\';
+			out[k++] = (char)ch;
+		} else if (ch < 0x20 || ch >= 0x7f) {
+			k += (size_t)snprintf(out + k, out_size - k, "\\u%04x", ch);
+		} else {
+			out[k++] = (char)ch;
+		}
+	}
+	out[k] = '\0';
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: api_load [-c CLIENTS] [-d SECONDS] [-w WARMUP_S] [--same-sub]\n"
+		"usage: api_load [-m localcert|pdns|health] [-c CLIENTS] [-d SECONDS] [-w WARMUP_S]\n"
+		"                [--creds FILE] [--same-sub] [--parent ZONE] [--pdns-key KEY]\n"
+		"                [--server-pid PID]\n"
 		"                [--register-path P] [--update-path P] [--json] HOST:PORT\n");
 	exit(2);
 }
@@ -326,19 +506,38 @@ int main(int argc, char **argv)
 {
 	int clients = 16;
 	bool json_out = false;
+	const char *creds_path = NULL;
+	int server_pid = 0;
 	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'm' },
 		{ "clients", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "warmup", required_argument, NULL, 'w' },
+		{ "creds", required_argument, NULL, 'C' },
 		{ "same-sub", no_argument, NULL, 's' },
+		{ "parent", required_argument, NULL, 'P' },
+		{ "pdns-key", required_argument, NULL, 'K' },
 		{ "register-path", required_argument, NULL, 'R' },
 		{ "update-path", required_argument, NULL, 'U' },
+		{ "server-pid", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
-	while ((o = getopt_long(argc, argv, "c:d:w:sj", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "m:c:d:w:sj", opts, NULL)) != -1) {
 		switch (o) {
+		case 'm':
+			mode_name = optarg;
+			if (strcmp(optarg, "localcert") == 0) {
+				mode = MODE_LOCALCERT;
+			} else if (strcmp(optarg, "pdns") == 0) {
+				mode = MODE_PDNS;
+			} else if (strcmp(optarg, "health") == 0) {
+				mode = MODE_HEALTH;
+			} else {
+				usage();
+			}
+			break;
 		case 'c':
 			clients = atoi(optarg);
 			break;
@@ -348,14 +547,26 @@ int main(int argc, char **argv)
 		case 'w':
 			warmup_s = atof(optarg);
 			break;
+		case 'C':
+			creds_path = optarg;
+			break;
 		case 's':
 			same_sub = true;
+			break;
+		case 'P':
+			parent = optarg;
+			break;
+		case 'K':
+			pdns_key = optarg;
 			break;
 		case 'R':
 			register_path = optarg;
 			break;
 		case 'U':
 			update_path = optarg;
+			break;
+		case 'S':
+			server_pid = atoi(optarg);
 			break;
 		case 'j':
 			json_out = true;
@@ -364,8 +575,13 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind != argc - 1 || clients < 1 || clients > MAX_CLIENTS || duration_s <= 0) {
+	if (optind != argc - 1 || clients < 1 || clients > MAX_CLIENTS || duration_s <= 0 ||
+	    warmup_s < 0) {
 		usage();
+	}
+	if (mode == MODE_PDNS && creds_path == NULL) {
+		fprintf(stderr, "api_load: --mode pdns needs --creds (the labels to update)\n");
+		return 2;
 	}
 	char hostport[256];
 	snprintf(hostport, sizeof(hostport), "%s", argv[optind]);
@@ -380,6 +596,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "api_load: %s is not an IPv4 address\n", hostport);
 		return 2;
 	}
+	if (creds_path != NULL) {
+		load_creds(creds_path);
+	}
 
 	client_t *cs = calloc((size_t)clients, sizeof(*cs));
 	if (cs == NULL) {
@@ -388,51 +607,76 @@ int main(int argc, char **argv)
 	pthread_barrier_init(&ready, NULL, (unsigned)clients + 1);
 	for (int i = 0; i < clients; i++) {
 		cs[i].idx = i;
-		cs[i].lat_us = malloc(LAT_MAX * sizeof(uint32_t));
-		if (cs[i].lat_us == NULL || pthread_create(&cs[i].th, NULL, client_main, &cs[i])) {
+		cs[i].rng = 0x9E3779B97F4A7C15ull ^ ((uint64_t)getpid() << 20) ^
+			    (uint64_t)(i + 1) * 0xD1B54A32D192ED03ull;
+		if (pthread_create(&cs[i].th, NULL, client_main, &cs[i])) {
 			return 1;
 		}
 	}
 	pthread_barrier_wait(&ready);
 	atomic_store(&phase, 1);
 	usleep((useconds_t)(warmup_s * 1e6));
+	struct rusage r0, r1;
+	double srv0 = server_pid > 0 ? proc_cpu_s(server_pid) : -1;
+	getrusage(RUSAGE_SELF, &r0);
 	double t0 = now_s();
 	atomic_store(&phase, 2);
 	usleep((useconds_t)(duration_s * 1e6));
 	atomic_store(&phase, 3);
 	double elapsed = now_s() - t0;
+	double srv1 = server_pid > 0 ? proc_cpu_s(server_pid) : -1;
+	double server_cpu = srv0 >= 0 && srv1 >= 0 ? srv1 - srv0 : -1;
 	uint64_t ok = 0, errors = 0, reconnects = 0;
 	size_t total = 0;
+	const char *first_error = "";
 	for (int i = 0; i < clients; i++) {
 		pthread_join(cs[i].th, NULL);
 		ok += cs[i].ok;
 		errors += cs[i].errors;
 		reconnects += cs[i].reconnects;
 		total += cs[i].lat_cnt;
+		if (first_error[0] == '\0' && cs[i].first_error[0] != '\0') {
+			first_error = cs[i].first_error;
+		}
 	}
+	getrusage(RUSAGE_SELF, &r1);
+	double client_cpu = cpu_s(&r1) - cpu_s(&r0);
 	uint32_t *all = malloc((total ? total : 1) * sizeof(uint32_t));
 	if (all == NULL) {
 		return 1;
 	}
 	size_t k = 0;
 	for (int i = 0; i < clients; i++) {
-		memcpy(all + k, cs[i].lat_us, cs[i].lat_cnt * sizeof(uint32_t));
+		if (cs[i].lat_cnt > 0) {
+			memcpy(all + k, cs[i].lat_us, cs[i].lat_cnt * sizeof(uint32_t));
+		}
 		k += cs[i].lat_cnt;
 	}
 	qsort(all, total, sizeof(uint32_t), cmp_u32);
 #define PCT(p) (total ? all[(size_t)((double)(total - 1) * (p))] / 1000.0 : 0.0)
 	double rate = (double)ok / elapsed;
 	if (json_out) {
-		printf("{\"clients\": %d, \"seconds\": %.2f, \"ok\": %llu, \"errors\": %llu, "
-		       "\"updates_per_s\": %.0f, \"p50_ms\": %.3f, \"p90_ms\": %.3f, "
-		       "\"p99_ms\": %.3f, \"max_ms\": %.3f, \"reconnects\": %llu}\n",
-		       clients, elapsed, (unsigned long long)ok, (unsigned long long)errors, rate,
-		       PCT(0.50), PCT(0.90), PCT(0.99), PCT(1.0), (unsigned long long)reconnects);
+		char esc[400];
+		json_escape(esc, sizeof(esc), first_error);
+		printf("{\"mode\": \"%s\", \"clients\": %d, \"seconds\": %.2f, \"ok\": %llu, "
+		       "\"errors\": %llu, \"updates_per_s\": %.1f, \"p50_ms\": %.3f, \"p90_ms\": %.3f, "
+		       "\"p99_ms\": %.3f, \"max_ms\": %.3f, \"reconnects\": %llu, "
+		       "\"client_cpu_s\": %.2f, \"server_cpu_s\": %.2f, \"first_error\": \"%s\"}\n",
+		       mode_name, clients, elapsed, (unsigned long long)ok, (unsigned long long)errors,
+		       rate, PCT(0.50), PCT(0.90), PCT(0.99), PCT(1.0),
+		       (unsigned long long)reconnects, client_cpu, server_cpu, esc);
 	} else {
-		printf("clients %d  %.1fs  ok %llu  errors %llu  %.0f updates/s  "
-		       "p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  reconnects %llu\n",
-		       clients, elapsed, (unsigned long long)ok, (unsigned long long)errors, rate,
-		       PCT(0.50), PCT(0.90), PCT(0.99), PCT(1.0), (unsigned long long)reconnects);
+		printf("%s: clients %d  %.1fs  ok %llu  errors %llu  %.0f requests/s  "
+		       "p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  reconnects %llu  "
+		       "client CPU %.2f s",
+		       mode_name, clients, elapsed, (unsigned long long)ok,
+		       (unsigned long long)errors, rate, PCT(0.50), PCT(0.90), PCT(0.99), PCT(1.0),
+		       (unsigned long long)reconnects, client_cpu);
+		if (server_cpu >= 0) {
+			printf("  server CPU %.2f s (%.0f us per success)", server_cpu,
+			       ok ? server_cpu * 1e6 / (double)ok : 0.0);
+		}
+		printf("\n");
 	}
 	for (int i = 0; i < clients; i++) {
 		if (cs[i].errors > 0) {
@@ -443,5 +687,6 @@ int main(int argc, char **argv)
 	}
 	free(all);
 	free(cs);
+	free(file_creds);
 	return errors == 0 && ok > 0 ? 0 : 1;
 }

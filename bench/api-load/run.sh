@@ -5,13 +5,14 @@
 #   bench/api-load/run.sh [CLIENTS...]
 # Environment: LOCALCERTD (default build/localcertd), DURATION (s, default 5),
 #   HTTP_THREADS (sets [server] http_threads), DATA_DIR (default: a temporary one),
-#   EXTRA (more api_load flags, e.g. --same-sub or --json).
+#   EXTRA (more api_load flags, e.g. --same-sub or --json; see api_load.c).
+# bench/run.sh uses the same client against the generated data set and PowerDNS.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 LOCALCERTD=${LOCALCERTD:-$root/build/localcertd}
 DURATION=${DURATION:-5}
-make -s -C "$here" api_load
+make -s -C "$here"
 tmp=$(mktemp -d /tmp/lc-api-load-XXXXXX)
 data=${DATA_DIR:-$tmp/data}
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -34,7 +35,7 @@ done
 [ $# -gt 0 ] || set -- 1 16
 rc=0
 for c in "$@"; do
-	"$here/api_load" -c "$c" -d "$DURATION" ${EXTRA:-} "127.0.0.1:$http" || rc=1
+	"$here/api_load" -c "$c" -d "$DURATION" --server-pid "$pid" ${EXTRA:-} "127.0.0.1:$http" || rc=1
 done
 kill "$pid"
 wait "$pid" 2>/dev/null || true
