@@ -55,6 +55,49 @@ int router_normalise(const char *path, char *out, size_t out_size)
 	return LC_EOK;
 }
 
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9') {
+		return ch - '0';
+	}
+	if (ch >= 'a' && ch <= 'f') {
+		return ch - 'a' + 10;
+	}
+	if (ch >= 'A' && ch <= 'F') {
+		return ch - 'A' + 10;
+	}
+	return -1;
+}
+
+size_t router_unescape(char *s)
+{
+	size_t o = 0;
+	for (size_t i = 0; s[i] != '\0'; i++) {
+		int hi = s[i] == '%' ? hex_digit(s[i + 1]) : -1;
+		int lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
+		if (lo < 0) {
+			s[o++] = s[i]; /* not an escape: kept as it is, as libmicrohttpd does */
+			continue;
+		}
+		unsigned char ch = (unsigned char)(hi * 16 + lo);
+		s[o++] = (char)(ch == 0 ? 0x7f : ch);
+		i += 2;
+	}
+	s[o] = '\0';
+	return o;
+}
+
+/* A control character in a decoded path: nothing we serve has one, and each is a trick. */
+static bool has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static const route_t *find(const route_t *table, size_t cnt, const char *path)
 {
 	for (size_t i = 0; i < cnt; i++) {
@@ -117,6 +160,10 @@ void router_serve(http_req_t *req, const cidr_t *peer, const char *url, http_res
 	req->tls = auth_forwarded_tls(peer, http_req_header_last(req, "X-Forwarded-Proto"),
 				      api->trusted, api->trusted_cnt);
 	cidr_format(&req->client, true, req->client_text, sizeof(req->client_text));
+	if (has_control(url)) {
+		http_error(resp, 400, "bad_path", "the path holds a control character");
+		return;
+	}
 	if (router_normalise(url, path, sizeof(path)) != LC_EOK) {
 		http_error(resp, 404, "not_found", "there is nothing at this path");
 		return;

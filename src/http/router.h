@@ -21,6 +21,16 @@
 int router_normalise(const char *path, char *out, size_t out_size);
 
 /**
+ * Decode %XX escapes of a request path or query argument in place, as
+ * libmicrohttpd's own unescaper does, with one difference: %00 becomes 0x7F
+ * (DEL) instead of a NUL that would cut the string short, so "/update%00x"
+ * can never be taken for "/update". router_serve() refuses paths that hold
+ * any control character (0x00-0x1F, 0x7F) with 400.
+ * @return the new length. Allocates nothing; thread-safe.
+ */
+size_t router_unescape(char *s);
+
+/**
  * Dispatch a request (req->path already normalised) to its handler: the
  * acme-dns calls (register, update, health) under "/" and under
  * "/api/v1/acme-dns-compat", and the /api/v1 service calls. Unknown path:
@@ -51,7 +61,8 @@ void router_set_console(router_hook_t hook);
  *             client, client_text and path are filled in here (path only
  *             during the call).
  * @param peer the TCP peer.
- * @param url  the request path as received (no query string).
+ * @param url  the request path, decoded with router_unescape() (no query string).
+ *             One that holds a control character is answered 400 bad_path.
  */
 void router_serve(http_req_t *req, const cidr_t *peer, const char *url, http_resp_t *resp);
 

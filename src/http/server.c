@@ -413,6 +413,14 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	}
 }
 
+/* Paths and query arguments: %00 must not cut a path short (router_unescape()). */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return router_unescape(s);
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -507,6 +515,7 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 	 * after it goes to our log, not to its default stderr printer. */
 	h->mhd = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_access, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_LISTEN_SOCKET, h->fd, MHD_OPTION_ARRAY, pool,
 		MHD_OPTION_CONNECTION_LIMIT, c->conn_max,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->conn_per_addr,

@@ -28,8 +28,37 @@ static const char *client(const char *peer, const char *xff)
 	return out;
 }
 
+/* router_unescape() of a copy of s, as text; NUL-safe because %00 never yields a NUL. */
+static const char *unesc(const char *s, size_t *len)
+{
+	static char out[128];
+	snprintf(out, sizeof(out), "%s", s);
+	*len = router_unescape(out);
+	return out;
+}
+
+/*
+ * QA: "/%00" served the home page, because libmicrohttpd's unescaper turned %00
+ * into a NUL that cut the path short ("/register%00x" was "/register"). Ours maps
+ * %00 to DEL, which router_serve() refuses with every other control character.
+ */
+static void test_percent00_does_not_cut_the_path(void)
+{
+	size_t len;
+	is_str(unesc("/a%20b%2Fc", &len), "/a b/c", "unescape: %%XX decoded");
+	is_int(len, 6, "unescape: the new length");
+	is_str(unesc("/%e2%82%AC", &len), "/\xe2\x82\xac", "unescape: UTF-8 bytes, either case");
+	is_str(unesc("/100%", &len), "/100%", "unescape: a bare %% stays");
+	is_str(unesc("/%zz%4", &len), "/%zz%4", "unescape: a bad escape stays");
+	is_str(unesc("/register%00x", &len), "/register\x7fx", "unescape: %%00 becomes DEL, not NUL");
+	is_int(len, 11, "unescape: the path keeps its length");
+	is_str(unesc("/%0a", &len), "/\n", "unescape: other control characters as they are");
+}
+
 int main(void)
 {
+	test_percent00_does_not_cut_the_path();
+
 	is_str(norm("/update"), "/update", "plain");
 	is_str(norm("//update"), "/update", "double slash (goacmedns with a trailing-slash base)");
 	is_str(norm("/update/"), "/update", "one trailing slash");
