@@ -140,7 +140,9 @@ int ops_check(const ops_auth_t *a, sub_rec_t *out_sub);
 int ops_update(const ops_auth_t *a, const char *subdomain, const char *txt, sub_rec_t *out_sub);
 
 /**
- * Delete one challenge value (console). @return LC_EOK; LC_ENOENT; LC_EDB; LC_ENOMEM.
+ * Delete one challenge value (console). A value that is not set is LC_ENOENT and
+ * changes nothing: the serial stays, nothing is published.
+ * @return LC_EOK; LC_ENOENT (no such live subdomain or value); LC_EDB; LC_ENOMEM.
  */
 int ops_txt_delete(int64_t sub_id, const char *txt, sub_rec_t *out_sub);
 

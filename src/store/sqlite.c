@@ -743,6 +743,11 @@ int store_txt_del(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_s
 	sqlite3_bind_int64(s, 1, sub_id);
 	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
 	ret = exec_done(st, s, "delete value");
+	if (ret == LC_EOK && sqlite3_changes(st->db) == 0) {
+		/* Nothing was deleted, so nothing changed: no new serial, no change sequence
+		 * (a reloaded or replayed delete form must not look like a zone change). */
+		ret = LC_ENOENT;
+	}
 	if (ret != LC_EOK) {
 		goto fail;
 	}

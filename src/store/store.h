@@ -92,7 +92,11 @@ int store_sub_find(store_t *st, const char *label, const char *parent, sub_rec_t
  */
 int store_txt_add(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_sub);
 
-/** Delete one challenge value (if present), bumping serial and sequence. Same returns as store_txt_add(). */
+/**
+ * Delete one challenge value, bumping serial and sequence. A value that is not set
+ * changes nothing (no new serial). @return LC_EOK; LC_ENOENT (no such live subdomain,
+ * or no such value); LC_EDB.
+ */
 int store_txt_del(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_sub);
 
 /** Mark a subdomain deleted (its keys are revoked, values dropped). @return LC_EOK; LC_ENOENT; LC_EDB. */

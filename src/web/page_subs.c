@@ -481,7 +481,16 @@ void page_txt_delete(web_ctx_t *c)
 	}
 	ops_fqdn(&s, fqdn, sizeof(fqdn));
 	web_field(c, "txt", txt, sizeof(txt));
+	sub_rec_t shown = s;
 	int ret = ops_txt_delete(s.id, txt, &s);
+	if (ret == LC_ENOENT) {
+		/* Not set (a reloaded form, a second click): nothing changed, serial included. */
+		render_sub(c, &shown, 404,
+			   "That value is not set on this name (it may have been deleted already). "
+			   "Nothing was changed.",
+			   NULL);
+		return;
+	}
 	if (ret != LC_EOK && ret != LC_ENOMEM) {
 		web_message(c, 503, "Try again", "The value could not be deleted. Try again later.");
 		return;

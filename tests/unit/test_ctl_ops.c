@@ -17,6 +17,23 @@ static const char V1[] = "O4ZS52dW2Q_-evk8hv1mBNHYmmszAejm65lDxrLJRhs";
 static const char V2[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 static const char V3[] = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
 
+/*
+ * QA: deleting a challenge value that is not set bumped the zone serial (a reloaded
+ * delete form made a new zone version). It must be LC_ENOENT and change nothing.
+ */
+static void test_txt_delete_absent_keeps_serial(const sub_rec_t *demo)
+{
+	sub_rec_t before, after;
+	is_int(ops_sub_find("demo.localhostcert.test", &before), LC_EOK, "absent delete: before");
+	is_int(ops_txt_delete(demo->id, V3, &after), LC_ENOENT,
+	       "deleting a value that is not set is LC_ENOENT");
+	is_int(ops_txt_delete(demo->id, "nonsense", &after), LC_ENOENT,
+	       "deleting a value that could never be set is LC_ENOENT");
+	is_int(ops_sub_find("demo.localhostcert.test", &after), LC_EOK, "absent delete: after");
+	is_int(after.serial, before.serial, "absent delete: the serial is unchanged");
+	is_int(after.txt_cnt, before.txt_cnt, "absent delete: the values are unchanged");
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lc-test-ops-XXXXXX";
@@ -136,6 +153,7 @@ int main(void)
 	/* Delete */
 	is_int(ops_txt_delete(demo.id, V3, &s), LC_EOK, "delete a value");
 	is_int(s.txt_cnt, 1, "one value left");
+	test_txt_delete_absent_keeps_serial(&demo);
 	is_int(ops_sub_delete(demo.id, &s), LC_EOK, "delete the subdomain");
 	a2.addr = &lo;
 	is_int(ops_check(&a2, &s), LC_EAUTH, "its keys are gone");
