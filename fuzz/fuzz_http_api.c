@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_http_api.c -- libFuzzer driver: an HTTP request (method, path, query, headers, body)
- * through router_serve(), the server's own request path, into ctl/ops and a real SQLite store */
+ * through router_serve(), the server's own request path, into the API and the web console
+ * (forms, sessions, CSRF), ctl/ops and a real SQLite store */
 #include <openssl/crypto.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,12 +14,14 @@
 #include "conf/conf.h"
 #include "ctl/ops.h"
 #include "ctl/rebuild.h"
+#include "ctl/users.h"
 #include "http/api.h"
 #include "http/router.h"
 #include "store/store.h"
 #include "util/b64.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "web/console.h"
 
 /*
  * Input: a request as text, the way it looks on the wire:
@@ -32,8 +35,12 @@
  * startup, so that the corpus can hold requests that pass the key check:
  * @USER@ @KEY@ @SUB@ @FQDN@ @BASIC@ (a key usable from anywhere), @USER2@
  * @KEY2@ (a second key of the same subdomain, allowfrom 192.0.2.0/24), @DUSER@
- * @DKEY@ @DSUB@ (a delegate subdomain's key). The TCP peer is 10.0.0.1, a
- * trusted proxy, so X-Forwarded-For decides the client.
+ * @DKEY@ @DSUB@ (a delegate subdomain's key). For the console, which the
+ * router reaches for every path the API does not serve: @SID@ @CSRF@ (the
+ * session cookie and CSRF token of user "fuzzuser", password
+ * "fuzz-password-1"), @SSID@ @SCSRF@ (the same for staff user "fuzzstaff"),
+ * @OFQDN@ (a subdomain fuzzuser owns) and @OUSER@ (its key id). The TCP peer
+ * is 10.0.0.1, a trusted proxy, so X-Forwarded-For decides the client.
  */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -64,7 +71,8 @@ static struct {
 } subst[] = {
 	{ "@USER@", "" },  { "@KEY@", "" },  { "@SUB@", "" },  { "@FQDN@", "" },
 	{ "@BASIC@", "" }, { "@USER2@", "" }, { "@KEY2@", "" }, { "@DUSER@", "" },
-	{ "@DKEY@", "" },  { "@DSUB@", "" },
+	{ "@DKEY@", "" },  { "@DSUB@", "" },  { "@SID@", "" },  { "@CSRF@", "" },
+	{ "@SSID@", "" },  { "@SCSRF@", "" }, { "@OFQDN@", "" }, { "@OUSER@", "" },
 };
 #define SUBST_CNT (sizeof(subst) / sizeof(subst[0]))
 
@@ -81,6 +89,8 @@ static void set_subst(const char *token, const char *value)
 
 static void cleanup(void)
 {
+	router_set_console(NULL);
+	web_cleanup();
 	http_api_cleanup(&api);
 	ops_cleanup();
 	rebuild_cleanup();
@@ -92,6 +102,8 @@ static void cleanup(void)
 		fprintf(stderr, "fuzz: could not remove %s\n", dir);
 	}
 }
+
+static void console_accounts(void);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -125,6 +137,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	/* /api/v1/health would wait up to a second for a DNS listener that is not there. */
 	api.dns_probe_len = 0;
+	if (web_init(conf) != LC_EOK) {
+		abort();
+	}
+	router_set_console(web_dispatch);
 
 	if (ops_register(SUB_INSTANT, NULL, NULL, NULL, 0, &c1) != LC_EOK ||
 	    cidr_parse("192.0.2.0/24", &net) != LC_EOK) {
@@ -158,11 +174,40 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	set_subst("@DUSER@", d1.username);
 	set_subst("@DKEY@", d1.password);
 	set_subst("@DSUB@", d1.subdomain);
+	console_accounts();
 	ops_creds_wipe(&c1);
 	ops_creds_wipe(&c2);
 	ops_creds_wipe(&d1);
 	atexit(cleanup);
 	return 0;
+}
+
+/* Console accounts, sessions and an owned subdomain with a key, for the @SID@... placeholders. */
+static void console_accounts(void)
+{
+	int64_t uid, staff_id;
+	char sid[USERS_TOKEN_LEN + 1], csrf[USERS_TOKEN_LEN + 1];
+	sub_rec_t owned;
+	ops_creds_t k;
+	if (users_create("fuzzuser", "fuzz-password-1", false, &uid) != LC_EOK ||
+	    users_create("fuzzstaff", "fuzz-password-2", true, &staff_id) != LC_EOK ||
+	    users_session_new(uid, 86400, sid, csrf) != LC_EOK) {
+		abort();
+	}
+	set_subst("@SID@", sid);
+	set_subst("@CSRF@", csrf);
+	if (users_session_new(staff_id, 86400, sid, csrf) != LC_EOK) {
+		abort();
+	}
+	set_subst("@SSID@", sid);
+	set_subst("@SCSRF@", csrf);
+	if (ops_sub_create_owned(uid, 5, "localhostcert.test", "fuzzowned", &owned) != LC_EOK ||
+	    ops_key_create(owned.id, NULL, 0, &k) != LC_EOK) {
+		abort();
+	}
+	set_subst("@OFQDN@", k.fulldomain);
+	set_subst("@OUSER@", k.username);
+	ops_creds_wipe(&k);
 }
 
 /* Copy the input with placeholders expanded; returns the length (text is NUL-terminated). */
@@ -238,7 +283,10 @@ static char *next_line(char **p, char *end)
 	return line;
 }
 
-/* Every answer is a status the server can send and, when it has a body, one line of JSON. */
+/*
+ * Every answer is a status the server can send; an API body is one line of JSON,
+ * a console body is text of the stated length (a JSON download is valid JSON).
+ */
 static void check_resp(const http_resp_t *r)
 {
 	if (r->status < 200 || r->status > 599) {
@@ -247,7 +295,13 @@ static void check_resp(const http_resp_t *r)
 	if (r->body == NULL) {
 		return;
 	}
-	if (strlen(r->body) != r->body_len || memchr(r->body, '\n', r->body_len) != NULL) {
+	if (strlen(r->body) != r->body_len) {
+		abort();
+	}
+	if (r->content_type != NULL && strstr(r->content_type, "json") == NULL) {
+		return;
+	}
+	if (r->content_type == NULL && memchr(r->body, '\n', r->body_len) != NULL) {
 		abort();
 	}
 	json_t *j = json_loadb(r->body, r->body_len, 0, NULL);
