@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # http_auth_timing.py -- refused key checks over HTTP, timed from the client: an unknown
-# key id vs a known id with a wrong secret (docs/hardening.md). A measurement, not a test.
+# key id vs a known id with a wrong secret, on POST /update (with a valid body, so the key
+# check is what decides) and on GET /api/v1/check (docs/hardening.md). A measurement, not a
+# test: it prints medians, p90, a KS test and a bootstrap interval for the difference of
+# the medians.
 # Usage: LOCALCERTD=build/localcertd http_auth_timing.py [SAMPLES_PER_KIND]
 import http.client
+import json
 import math
 import os
 import random
@@ -32,6 +36,18 @@ def ks(a, b):
     return d, min(1.0, max(0.0, p))
 
 
+def median_diff_ci(a, b, rounds=1000, seed=1):
+    """95% bootstrap interval of median(b) - median(a): how far noise alone moves it."""
+    rnd = random.Random(seed)
+    diffs = []
+    for _ in range(rounds):
+        ra = sorted(rnd.choices(a, k=len(a)))
+        rb = sorted(rnd.choices(b, k=len(b)))
+        diffs.append(rb[len(rb) // 2] - ra[len(ra) // 2])
+    diffs.sort()
+    return diffs[int(rounds * 0.025)], diffs[int(rounds * 0.975)]
+
+
 def describe(name, v):
     v = sorted(v)
     n = len(v)
@@ -47,13 +63,16 @@ with Daemon("[server]\nlog_level = error\n[api]\nauth_fail_max = 1000000\n") as 
     known = creds["username"]
     unknown = str(uuid.uuid4())
     wrong = "A" * 43
+    body = json.dumps({"subdomain": creds["subdomain"], "txt": "B" * 43}).encode()
     conn = http.client.HTTPConnection("127.0.0.1", d.http_port, timeout=10)
-    samples = {"unknown": [], "known": []}
 
-    def one(kind):
+    def one(call, kind):
         hdrs = {"X-Api-User": unknown if kind == "unknown" else known, "X-Api-Key": wrong}
         t0 = time.perf_counter_ns()
-        conn.request("GET", "/api/v1/check", headers=hdrs)
+        if call == "update":
+            conn.request("POST", "/update", body=body, headers=hdrs)
+        else:
+            conn.request("GET", "/api/v1/check", headers=hdrs)
         r = conn.getresponse()
         r.read()
         t1 = time.perf_counter_ns()
@@ -61,16 +80,24 @@ with Daemon("[server]\nlog_level = error\n[api]\nauth_fail_max = 1000000\n") as 
             raise SystemExit("unexpected status %d" % r.status)
         return (t1 - t0) / 1e3
 
-    for _ in range(500):  # warm-up
-        one(random.choice(("unknown", "known")))
-    order = ["unknown"] * n + ["known"] * n
-    random.shuffle(order)
-    for kind in order:
-        samples[kind].append(one(kind))
+    results = {}
+    for call in ("update", "check"):
+        samples = {"unknown": [], "known": []}
+        for _ in range(500):  # warm-up
+            one(call, random.choice(("unknown", "known")))
+        order = ["unknown"] * n + ["known"] * n
+        random.shuffle(order)
+        for kind in order:
+            samples[kind].append(one(call, kind))
+        results[call] = samples
     conn.close()
-print("GET /api/v1/check, keep-alive connection, one outstanding request:")
-u, tu = describe("unknown key id", samples["unknown"])
-k, tk = describe("known id, wrong secret", samples["known"])
-dks, p = ks(u, k)
-print("known - unknown: median %+.2f us, trimmed mean %+.2f us; KS D = %.4f (p = %.3g)"
-      % (k[len(k) // 2] - u[len(u) // 2], tk - tu, dks, p))
+for call, title in (("update", "POST /update"), ("check", "GET /api/v1/check")):
+    samples = results[call]
+    print("%s, keep-alive connection, one outstanding request, samples interleaved:" % title)
+    u, tu = describe("unknown key id", samples["unknown"])
+    k, tk = describe("known id, wrong secret", samples["known"])
+    dks, p = ks(u, k)
+    lo, hi = median_diff_ci(u, k)
+    print("known - unknown: median %+.2f us (95%% bootstrap interval %+.2f .. %+.2f), trimmed mean "
+          "%+.2f us; KS D = %.4f (p = %.3g)"
+          % (k[len(k) // 2] - u[len(u) // 2], lo, hi, tk - tu, dks, p))
