@@ -60,6 +60,16 @@ typedef struct http_resp {
 } http_resp_t;
 
 /**
+ * The headers every response carries, API and console, errors included (SPEC 3):
+ * a strict Content-Security-Policy, X-Frame-Options DENY, X-Content-Type-Options
+ * nosniff, Referrer-Policy no-referrer, Cross-Origin-Opener-Policy and
+ * Cache-Control no-store. http/server.c adds them when it queues a response.
+ */
+extern const http_kv_t http_security_headers[];
+/** How many entries http_security_headers has. */
+extern const size_t http_security_header_cnt;
+
+/**
  * Add a response header; the value is formatted like printf. A value that
  * holds a CR or LF is refused (header injection).
  * @param name a static string.

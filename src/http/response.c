@@ -8,6 +8,25 @@
 #include "http/request.h"
 #include "util/error.h"
 
+/*
+ * The policy for every response: nothing from other sites, no inline script
+ * or style (the console works without JavaScript), forms post only here, and
+ * no framing (clickjacking). JSON is never rendered, but a browser pointed at
+ * an API URL, or at an error, gets the same protection as a console page.
+ * no-store: the key page and register answers hold secrets.
+ */
+const http_kv_t http_security_headers[] = {
+	{ "Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
+				     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'" },
+	{ "X-Frame-Options", "DENY" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+	{ "Cache-Control", "no-store" },
+};
+const size_t http_security_header_cnt =
+	sizeof(http_security_headers) / sizeof(http_security_headers[0]);
+
 int http_resp_header(http_resp_t *r, const char *name, const char *fmt, ...)
 {
 	if (r->hdr_cnt == HTTP_RESP_HDR_MAX) {

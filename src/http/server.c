@@ -172,8 +172,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, conn_state_t *cs, 
 	for (unsigned i = 0; i < r->hdr_cnt; i++) {
 		MHD_add_response_header(mr, r->hdr[i].name, r->hdr[i].value);
 	}
-	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	for (size_t i = 0; i < http_security_header_cnt; i++) {
+		MHD_add_response_header(mr, http_security_headers[i].name,
+					http_security_headers[i].value);
+	}
 	if (r->retry_after_s > 0) {
 		char v[16];
 		snprintf(v, sizeof(v), "%u", r->retry_after_s);

@@ -16,14 +16,6 @@
 
 #define THROTTLE_SLOTS 16384
 
-/*
- * The policy for every console response: nothing from other sites, no
- * inline script or style (pages work without JavaScript), forms post only
- * here, and no framing (clickjacking).
- */
-#define CSP "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " \
-	    "frame-ancestors 'none'; base-uri 'none'"
-
 typedef struct route {
 	const char *pattern; /* "*" matches one path segment */
 	const char *method;  /* "GET" (HEAD too) or "POST" */
@@ -188,13 +180,14 @@ static bool csrf_ok(const web_ctx_t *c)
 	       CRYPTO_memcmp(got, c->csrf, USERS_TOKEN_LEN) == 0;
 }
 
+/*
+ * CSP, X-Frame-Options, nosniff and the rest go on every response, API and
+ * console alike, in http/server.c (http_security_headers). What is added here
+ * depends on the request: HSTS over TLS and the visitor's CSRF cookie.
+ */
 static void security_headers(web_ctx_t *c)
 {
 	http_resp_t *r = c->resp;
-	http_resp_header(r, "Content-Security-Policy", "%s", CSP);
-	http_resp_header(r, "X-Frame-Options", "DENY");
-	http_resp_header(r, "Referrer-Policy", "no-referrer");
-	http_resp_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	if (c->req->tls) {
 		http_resp_header(r, "Strict-Transport-Security", "max-age=31536000");
 	}
