@@ -93,6 +93,8 @@ DNS_TSV=$OUT/dns.tsv; SRV_TSV=$OUT/servers.tsv; CG_TSV=$OUT/callgrind.tsv; API_J
 printf 'server\tN\tkind\trep\tqps\tcompleted\tlost\tavg_ms\tp50_ms\tp99_ms\tp999_ms\tresp_bytes\trcodes\tserver_cpu_s\tdnsperf_cpu_s\tother_cpu_s\twall_s\tbusy_before\tudp_rcvbuf_errors\n' > "$DNS_TSV"
 printf 'server\tN\tload_s\trss_kb\tpss_kb\trss_after_kb\tpss_after_kb\tchecks\n' > "$SRV_TSV"
 printf 'server\tN\tsent\tanswered\tIr\tIr_per_query\treplay_wall_s\n' > "$CG_TSV"
+LOAD_TSV=$OUT/load.tsv
+printf 'time\tN\tphase\tevent\tloadavg_1m\tloadavg_5m\tbusy_cores\n' > "$LOAD_TSV"
 : > "$API_JSONL"
 
 declare -A PID PORT LOAD RSS PSS CHECKS
@@ -311,6 +313,17 @@ measure() {
 		"$([ "$kind" = lat ] && echo ", p50/p99/p99.9 ms: ${pcts//$'\t'/ \/ }")"
 }
 
+# mark N PHASE EVENT: how busy the machine was at the start or end of a phase (load averages
+# and the cores in use over one second, anything included), into load.tsv.
+mark() {
+	local la b0 b1
+	la=$(cut -d' ' -f1,2 /proc/loadavg)
+	b0=$(total_busy_ticks); sleep 1; b1=$(total_busy_ticks)
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%T)" "$1" "$2" "$3" "${la% *}" "${la#* }" \
+		"$(ticks_to_s "$b0" "$b1")" >> "$LOAD_TSV"
+	echo "  [$3 of $2 at N=$1: load average ${la% *} (1 min), ${la#* } (5 min); $(ticks_to_s "$b0" "$b1") cores busy]"
+}
+
 # ---------------------------------------------------------------- DNS: throughput, latency, memory
 dns_phase() {
 	local n=$1 data=$2 s r order busy
@@ -385,14 +398,14 @@ callgrind_phase() {
 # ---------------------------------------------------------------- update API
 api_run() {  # TARGET SERVER N LABEL command...
 	local target=$1 s=$2 n=$3 what=$4; shift 4
-	local c0 c1 line
-	wait_quiet > /dev/null
+	local c0 c1 line busy
+	busy=$(wait_quiet)
 	c0=$(tree_cpu_ticks "${PID[$s]}")
 	line=$("$@" 2>> "$OUT/logs/api-N$n-$s.err" | tail -n1)
 	c1=$(tree_cpu_ticks "${PID[$s]}")
 	echo "    $what: $line"
-	printf '{"target": "%s", "N": %s, "run": "%s", "server_cpu_s": %s, "result": %s}\n' \
-		"$target" "$n" "$what" "$(ticks_to_s "$c0" "$c1")" "${line:-null}" >> "$API_JSONL"
+	printf '{"target": "%s", "N": %s, "run": "%s", "server_cpu_s": %s, "busy_before": %s, "result": %s}\n' \
+		"$target" "$n" "$what" "$(ticks_to_s "$c0" "$c1")" "$busy" "${line:-null}" >> "$API_JSONL"
 }
 
 api_phase() {
@@ -437,9 +450,18 @@ main() {
 		data=$BENCH/data/N$n
 		echo "== N=$n: data in bench/data/N$n"
 		python3 "$BENCH/gen-data.py" "$n" --out "$data" --ctl "$BIN/localcertctl" || exit 1
-		[ "$DO_DNS" = 1 ] && { echo "== N=$n: DNS (servers pinned to CPU $SRV_CPU, dnsperf to CPU $CLI_CPU)"; dns_phase "$n" "$data"; }
-		[ "$DO_CG" = 1 ] && { echo "== N=$n: instructions per query (callgrind)"; callgrind_phase "$n" "$data"; }
-		[ "$DO_API" = 1 ] && { echo "== N=$n: update API"; api_phase "$n" "$data"; }
+		if [ "$DO_DNS" = 1 ]; then
+			echo "== N=$n: DNS (servers pinned to CPU $SRV_CPU, dnsperf to CPU $CLI_CPU)"
+			mark "$n" dns start; dns_phase "$n" "$data"; mark "$n" dns end
+		fi
+		if [ "$DO_CG" = 1 ]; then
+			echo "== N=$n: instructions per query (callgrind)"
+			mark "$n" callgrind start; callgrind_phase "$n" "$data"; mark "$n" callgrind end
+		fi
+		if [ "$DO_API" = 1 ]; then
+			echo "== N=$n: update API"
+			mark "$n" api start; api_phase "$n" "$data"; mark "$n" api end
+		fi
 	done
 	echo "== done in $(( $(date +%s) - T_START )) s; results in ${OUT#$ROOT/}"
 	python3 "$BENCH/summarize.py" "$OUT" > "$OUT/summary.md"

@@ -226,6 +226,23 @@ def main():
         if ceil:
             print()
 
+    load = read_tsv(os.path.join(d, "load.tsv"))
+    if load:
+        print("## How busy the machine was\n")
+        print("Load averages and cores in use (over 1 s, every process) at the start and end of each phase; "
+              "the machine has " + next((l.split("cpus:")[1].split(";")[0].strip() for l in meta if "cpus:" in l), "?")
+              + " CPUs. Other engineers build and test on the same machine, so raw QPS and latency vary with this; "
+              "q/CPU-s and instructions per query much less.\n")
+        print("| N | phase | start: load 1m / 5m, cores busy | end: load 1m / 5m, cores busy |")
+        print("|---|---|---|---|")
+        seen = OrderedDict()
+        for r in load:
+            seen.setdefault((r["N"], r["phase"]), {})[r["event"]] = r
+        for (n, ph), ev in seen.items():
+            cell = lambda e: (f"{e['loadavg_1m']} / {e['loadavg_5m']}, {e['busy_cores']} ({e['time']} UTC)" if e else "-")
+            print(f"| {human_n(n)} | {ph} | {cell(ev.get('start'))} | {cell(ev.get('end'))} |")
+        print()
+
     print("## Targets\n")
     rows = []
     # 1. >= 1.5x best peer in q per server CPU-s at every N
