@@ -202,6 +202,24 @@ static bool wants_html(const http_req_t *req)
 	return accept != NULL && strstr(accept, "text/html") != NULL;
 }
 
+/*
+ * The methods the routes of this path take, for the Allow header of a 405 (RFC 9110
+ * 15.5.6). Sets *staff_only when every route of the path is for staff.
+ */
+static const char *allowed(const char *path, web_ctx_t *c, bool *staff_only)
+{
+	bool get = false, post = false;
+	*staff_only = true;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (match(routes[i].pattern, path, c)) {
+			get = get || strcmp(routes[i].method, "GET") == 0;
+			post = post || strcmp(routes[i].method, "POST") == 0;
+			*staff_only = *staff_only && routes[i].need_staff;
+		}
+	}
+	return get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : "POST";
+}
+
 bool web_dispatch(const http_req_t *req, http_resp_t *resp)
 {
 	if (conf == NULL || !conf->console_enabled ||
@@ -238,6 +256,21 @@ bool web_dispatch(const http_req_t *req, http_resp_t *resp)
 		return true;
 	}
 	identify(c);
+	bool staff_only = false;
+	const char *allow = path_known ? allowed(req->path, c, &staff_only) : NULL;
+	if (rt != NULL) {
+		match(rt->pattern, req->path, c); /* allowed() matched the other routes too */
+	}
+	if (staff_only && !(c->signed_in && c->user.is_staff)) {
+		/* Staff pages do not exist for anyone else: not for visitors (no redirect to
+		 * the sign-in page), and not for another method (no 405 with Allow). */
+		path_known = false;
+		if (!wants_html(req)) {
+			OPENSSL_cleanse(c, sizeof(*c));
+			free(c);
+			return false; /* the API's JSON 404, as for any unknown path */
+		}
+	}
 	if (!path_known) {
 		web_not_found(c);
 	} else if (rt == NULL) {
