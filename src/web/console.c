@@ -275,7 +275,7 @@ bool web_dispatch(const http_req_t *req, http_resp_t *resp)
 		web_not_found(c);
 	} else if (rt == NULL) {
 		web_message(c, 405, "Method not allowed", "This page does not take that method.");
-		resp->allow = "GET, HEAD, POST";
+		resp->allow = allow;
 	} else if (!is_get && !csrf_ok(c)) {
 		log_ratelimited(LOG_WARN, "web: %s %s from %s: missing or wrong CSRF token",
 				req->method, req->path, req->client_text);
