@@ -347,9 +347,56 @@ typedef struct key_job {
 	int64_t sub_id;
 	const uint8_t *hash;
 	const char *allowfrom;
+	const char *seen; /* ops_key_create_once(): the key state the form saw, else NULL */
 	sub_rec_t sub;
 	char key_id[STORE_KEY_ID_LEN + 1];
 } key_job_t;
+
+void ops_key_state(const key_rec_t *keys, size_t cnt, char *out, size_t out_len)
+{
+	size_t o = 0;
+	if (out_len == 0) {
+		return;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < cnt && o < out_len; i++) {
+		int n = snprintf(out + o, out_len - o, "%s%s", i > 0 ? "," : "", keys[i].id);
+		if (n < 0) {
+			break;
+		}
+		o += (size_t)n;
+	}
+}
+
+/* The key state, gathered inside the write job. */
+typedef struct key_state_acc {
+	key_rec_t keys[STORE_KEYS_MAX];
+	size_t cnt;
+} key_state_acc_t;
+
+static int key_state_add(const key_rec_t *k, void *ctx)
+{
+	key_state_acc_t *a = ctx;
+	if (a->cnt < STORE_KEYS_MAX) {
+		memcpy(a->keys[a->cnt].id, k->id, sizeof(k->id));
+	}
+	a->cnt++;
+	return LC_EOK;
+}
+
+/* Are the subdomain's live keys still the ones the form saw? Runs in the write job. */
+static int key_state_check(int64_t sub_id, const char *seen)
+{
+	key_state_acc_t a;
+	char now[OPS_KEY_STATE_MAX];
+	memset(&a, 0, sizeof(a));
+	int ret = store_key_foreach(store, sub_id, key_state_add, &a);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	ops_key_state(a.keys, a.cnt < STORE_KEYS_MAX ? a.cnt : STORE_KEYS_MAX, now, sizeof(now));
+	return a.cnt <= STORE_KEYS_MAX && strcmp(now, seen) == 0 ? LC_EOK : LC_EEXIST;
+}
 
 static int key_create_job(batch_job_t *j)
 {
@@ -358,17 +405,21 @@ static int key_create_job(batch_job_t *j)
 	if (ret == LC_EOK && k->sub.deleted) {
 		ret = LC_ENOENT;
 	}
+	if (ret == LC_EOK && k->seen != NULL) {
+		ret = key_state_check(k->sub_id, k->seen);
+	}
 	if (ret == LC_EOK) {
 		ret = store_key_create(store, k->sub_id, k->hash, k->allowfrom, k->key_id);
 	}
 	return ret;
 }
 
-int ops_key_create(int64_t sub_id, const cidr_t *allow, size_t allow_cnt, ops_creds_t *out)
+static int key_create(int64_t sub_id, const cidr_t *allow, size_t allow_cnt, const char *seen,
+		      ops_creds_t *out)
 {
 	uint8_t hash[SHA256_DIGEST_LENGTH];
 	memset(out, 0, sizeof(*out));
-	key_job_t k = { .sub_id = sub_id, .hash = hash, .allowfrom = out->allowfrom };
+	key_job_t k = { .sub_id = sub_id, .hash = hash, .allowfrom = out->allowfrom, .seen = seen };
 	batch_job_t j = { .fn = key_create_job, .arg = &k };
 
 	int ret = allow_text(allow, allow_cnt, out->allowfrom);
@@ -389,6 +440,16 @@ out:
 		ops_creds_wipe(out);
 	}
 	return ret;
+}
+
+int ops_key_create(int64_t sub_id, const cidr_t *allow, size_t allow_cnt, ops_creds_t *out)
+{
+	return key_create(sub_id, allow, allow_cnt, NULL, out);
+}
+
+int ops_key_create_once(int64_t sub_id, const char *seen, ops_creds_t *out)
+{
+	return key_create(sub_id, NULL, 0, seen != NULL ? seen : "", out);
 }
 
 static int key_revoke_job(batch_job_t *j)

@@ -113,6 +113,27 @@ int ops_sub_find(const char *fqdn, sub_rec_t *out_sub);
  */
 int ops_key_create(int64_t sub_id, const cidr_t *allow, size_t allow_cnt, ops_creds_t *out);
 
+/** Room for ops_key_state(): STORE_KEYS_MAX ids, ',' between them, and the NUL. */
+#define OPS_KEY_STATE_MAX (STORE_KEYS_MAX * (STORE_KEY_ID_LEN + 1))
+
+/**
+ * The key state of a subdomain as text: the ids of its live keys (as ops_key_list()
+ * gives them, oldest first) joined with ',', "" for none. The console puts it into its
+ * "create a key" form, so that the form works once (see ops_key_create_once()).
+ * @param out at least OPS_KEY_STATE_MAX bytes. Allocates nothing; thread-safe.
+ */
+void ops_key_state(const key_rec_t *keys, size_t cnt, char *out, size_t out_len);
+
+/**
+ * ops_key_create() (no allowfrom) for a form that saw the key state seen: the key is
+ * made only if the subdomain's live keys are still exactly those, checked in the same
+ * write job. A reloaded, double-clicked or replayed form finds a key it did not see
+ * and makes no second key (SPEC 3: the secret is shown once, at most 2 keys).
+ * @param seen the form's ops_key_state() text ("" = no keys).
+ * @return as ops_key_create(); LC_EEXIST when the keys changed since the form was made.
+ */
+int ops_key_create_once(int64_t sub_id, const char *seen, ops_creds_t *out);
+
 /** Revoke a key by id (any case). @return LC_EOK; LC_ENOENT (unknown or already revoked); LC_EDB. */
 int ops_key_revoke(const char *key_id);
 

@@ -157,9 +157,21 @@ void page_key_new(web_ctx_t *c)
 	}
 	ops_fqdn(&sub, fqdn, sizeof(fqdn));
 	ops_creds_t creds;
-	int ret = ops_key_create(sub.id, NULL, 0, &creds);
+	char seen[OPS_KEY_STATE_MAX + 1];
+	web_field(c, "keys_seen", seen, sizeof(seen));
+	/*
+	 * The form says which keys it saw. A reload of the new-key page posts the same
+	 * form again, and so does a double click or a replay; by then the key it made
+	 * exists, so no second key is made (and no secret is shown twice): the writer
+	 * compares in the same job that inserts.
+	 */
+	int ret = ops_key_create_once(sub.id, seen, &creds);
 	if (ret == LC_ELIMIT) {
 		web_redirect(c, "/subdomains/%s?error=keys", fqdn);
+		return;
+	}
+	if (ret == LC_EEXIST) {
+		web_redirect(c, "/subdomains/%s?error=key-stale", fqdn);
 		return;
 	}
 	if (ret != LC_EOK) {

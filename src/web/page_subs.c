@@ -23,6 +23,10 @@ static const struct {
 	{ "key-deleted", "ok", "The key is deleted; it no longer works." },
 	{ "sub-deleted", "ok", "The subdomain is deleted. Its name is never given to anyone else." },
 	{ "keys", "error", "This subdomain has two keys already: delete one to create another." },
+	{ "key-stale", "error",
+	  "No new key was made: that form was sent before (a reload?) or the keys changed since. "
+	  "A secret is shown only once; if you did not copy it, delete that key and create "
+	  "another." },
 };
 
 static void notice(const web_ctx_t *c, html_t *h)
@@ -377,6 +381,12 @@ static void keys_section(const web_ctx_t *c, const sub_rec_t *s, const char *fqd
 	html_text(h, fqdn);
 	html_raw(h, "/keys\">");
 	web_csrf_field(c, h);
+	/* The keys this form saw: a reload or replay of it makes no second key. */
+	char seen[OPS_KEY_STATE_MAX];
+	ops_key_state(keys, cnt, seen, sizeof(seen));
+	html_raw(h, "<input type=\"hidden\" name=\"keys_seen\" value=\"");
+	html_text(h, seen);
+	html_raw(h, "\">");
 	if (cnt >= STORE_KEYS_MAX) {
 		html_raw(h, "<button type=\"submit\" disabled>Create a key</button><span class="
 			    "\"hint\">Two keys exist; delete one to create another.</span>");

@@ -34,6 +34,41 @@ static void test_txt_delete_absent_keeps_serial(const sub_rec_t *demo)
 	is_int(after.txt_cnt, before.txt_cnt, "absent delete: the values are unchanged");
 }
 
+/*
+ * QA: reloading the console's new-key page posted the form again and made a second
+ * key. ops_key_create_once() makes a key only while the live keys are the ones the
+ * form saw.
+ */
+static void test_key_create_once_no_second_key(void)
+{
+	ops_creds_t first, again, other;
+	key_rec_t keys[STORE_KEYS_MAX];
+	size_t cnt = 0;
+	char seen[OPS_KEY_STATE_MAX];
+	sub_rec_t s;
+
+	is_int(ops_register(SUB_NAMED, NULL, "once", NULL, 0, &first), LC_EOK, "once: registered");
+	is_int(ops_sub_find("once.localhostcert.test", &s), LC_EOK, "once: found");
+	is_int(ops_key_list(s.id, keys, STORE_KEYS_MAX, &cnt), LC_EOK, "once: key list");
+	ops_key_state(keys, cnt, seen, sizeof(seen));
+	is_str(seen, first.username, "key state: the one key's id");
+	is_int(ops_key_create_once(s.id, seen, &again), LC_EOK, "the form makes a key");
+	is_int(ops_key_create_once(s.id, seen, &other), LC_EEXIST, "the same form again: no key");
+	ok(other.password[0] == '\0', "and no secret");
+	is_int(ops_key_create_once(s.id, "", &other), LC_EEXIST, "a form that saw no keys: no key");
+	is_int(ops_key_list(s.id, keys, STORE_KEYS_MAX, &cnt), LC_EOK, "once: key list again");
+	is_int(cnt, 2, "two keys, not three attempts' worth");
+	char both[OPS_KEY_STATE_MAX];
+	snprintf(both, sizeof(both), "%s,%s", first.username, again.username);
+	ops_key_state(keys, cnt, seen, sizeof(seen));
+	is_str(seen, both, "key state: ids oldest first, comma-separated");
+	is_int(ops_key_create_once(s.id, seen, &other), LC_ELIMIT, "an up-to-date form still meets the limit");
+	ops_key_state(keys, 0, seen, sizeof(seen));
+	is_str(seen, "", "key state of no keys is empty");
+	ops_creds_wipe(&first);
+	ops_creds_wipe(&again);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lc-test-ops-XXXXXX";
@@ -154,6 +189,7 @@ int main(void)
 	is_int(ops_txt_delete(demo.id, V3, &s), LC_EOK, "delete a value");
 	is_int(s.txt_cnt, 1, "one value left");
 	test_txt_delete_absent_keeps_serial(&demo);
+	test_key_create_once_no_second_key();
 	is_int(ops_sub_delete(demo.id, &s), LC_EOK, "delete the subdomain");
 	a2.addr = &lo;
 	is_int(ops_check(&a2, &s), LC_EAUTH, "its keys are gone");
