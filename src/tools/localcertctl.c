@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* localcertctl.c -- the operator's tool: list subdomains, create names and keys, revoke keys */
+/* localcertctl.c -- the operator's tool: list subdomains, create names and keys, revoke keys, stats */
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <jansson.h>
@@ -52,6 +52,9 @@ static void usage(FILE *f)
 		"                                set a new password and sign the user out everywhere\n"
 		"                                Without --password-stdin a random password is\n"
 		"                                made and printed once.\n"
+		"  stats [--json]                users, subdomains by kind, keys created and used\n"
+		"                                over the last 1, 7, 30 and 90 days (the console's\n"
+		"                                statistics page); --json for a machine\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE   the daemon's config file (parents, server_url, data_dir)\n"
@@ -439,18 +442,20 @@ typedef struct cmd_opts {
 	const char *allowfrom;
 	bool all;
 	bool pw_stdin;
+	bool json;
 	const char *args[2];
 	int arg_cnt;
 } cmd_opts_t;
 
 static int parse_cmd_opts(int argc, char **argv, cmd_opts_t *o)
 {
-	enum { OPT_PARENT = 256, OPT_ALLOWFROM, OPT_ALL, OPT_PWSTDIN };
+	enum { OPT_PARENT = 256, OPT_ALLOWFROM, OPT_ALL, OPT_PWSTDIN, OPT_JSON };
 	static const struct option opts[] = {
 		{ "parent", required_argument, NULL, OPT_PARENT },
 		{ "allowfrom", required_argument, NULL, OPT_ALLOWFROM },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "password-stdin", no_argument, NULL, OPT_PWSTDIN },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof(*o));
@@ -470,6 +475,9 @@ static int parse_cmd_opts(int argc, char **argv, cmd_opts_t *o)
 		case OPT_PWSTDIN:
 			o->pw_stdin = true;
 			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
 		default:
 			return usage_error("bad option for", argv[0]);
 		}
@@ -483,22 +491,119 @@ static int parse_cmd_opts(int argc, char **argv, cmd_opts_t *o)
 	return -1;
 }
 
+/* A row of per-period counts as a JSON array. */
+static json_t *periods_json(const int64_t n[STORE_STATS_PERIODS])
+{
+	json_t *a = json_array();
+	for (int p = 0; a != NULL && p < STORE_STATS_PERIODS; p++) {
+		if (json_array_append_new(a, json_integer(n[p])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static int stats_json(const store_stats_t *st)
+{
+	json_t *days = json_array();
+	for (int p = 0; days != NULL && p < STORE_STATS_PERIODS; p++) {
+		json_array_append_new(days, json_integer(store_stats_days[p]));
+	}
+	json_t *j = json_pack("{s:I, s:I, s:I, s:{s:I, s:I, s:I}, s:I, s:I, s:I, s:o*, s:o*, s:o*,"
+			      " s:o*, s:o*}",
+			      "accounts", (json_int_t)st->users, "staff", (json_int_t)st->staff,
+			      "sessions_live", (json_int_t)st->sessions_live, "subdomains",
+			      "instant", (json_int_t)st->subs_live[SUB_INSTANT], "delegate",
+			      (json_int_t)st->subs_live[SUB_DELEGATE], "named",
+			      (json_int_t)st->subs_live[SUB_NAMED], "subdomains_owned",
+			      (json_int_t)st->subs_owned, "subdomains_deleted",
+			      (json_int_t)st->subs_deleted, "keys_live", (json_int_t)st->keys_live,
+			      "period_days", days, "new_accounts", periods_json(st->users_new),
+			      "new_subdomains", periods_json(st->subs_new), "keys_created",
+			      periods_json(st->keys_created), "keys_used", periods_json(st->keys_used));
+	char *text = j != NULL ? json_dumps(j, JSON_INDENT(2)) : NULL;
+	json_decref(j);
+	if (text == NULL) {
+		fprintf(stderr, "localcertctl: out of memory\n");
+		return EXIT_FAILED;
+	}
+	printf("%s\n", text);
+	free(text);
+	return EXIT_SUCCESS;
+}
+
+static void stats_period_row(const char *what, const int64_t n[STORE_STATS_PERIODS])
+{
+	printf("  %-22s", what);
+	for (int p = 0; p < STORE_STATS_PERIODS; p++) {
+		printf(" %12lld", (long long)n[p]);
+	}
+	printf("\n");
+}
+
+/*
+ * The numbers of the console's statistics page (web/page_stats.c), from the same
+ * users_stats(), less "in the DNS index now", which only the daemon knows.
+ */
+static int cmd_stats(bool as_json)
+{
+	store_stats_t st;
+	int ret = users_stats(&st);
+	if (ret != LC_EOK) {
+		fprintf(stderr, "localcertctl: stats: %s\n", lc_strerror(ret));
+		return EXIT_FAILED;
+	}
+	if (as_json) {
+		return stats_json(&st);
+	}
+	printf("Users\n");
+	printf("  %-22s %12lld\n", "accounts", (long long)st.users);
+	printf("  %-22s %12lld\n", "staff", (long long)st.staff);
+	printf("  %-22s %12lld\n", "signed-in sessions", (long long)st.sessions_live);
+	printf("Subdomains\n");
+	printf("  %-22s %12lld\n", "instant", (long long)st.subs_live[SUB_INSTANT]);
+	printf("  %-22s %12lld\n", "delegate", (long long)st.subs_live[SUB_DELEGATE]);
+	printf("  %-22s %12lld\n", "named", (long long)st.subs_live[SUB_NAMED]);
+	printf("  %-22s %12lld\n", "owned by an account", (long long)st.subs_owned);
+	printf("  %-22s %12lld\n", "deleted", (long long)st.subs_deleted);
+	printf("Keys\n");
+	printf("  %-22s %12lld\n", "live", (long long)st.keys_live);
+	printf("Activity%16s", "");
+	for (int p = 0; p < STORE_STATS_PERIODS; p++) {
+		char head[32];
+		if (store_stats_days[p] == 1) {
+			snprintf(head, sizeof(head), "last day");
+		} else {
+			snprintf(head, sizeof(head), "last %d days", store_stats_days[p]);
+		}
+		printf(" %12s", head);
+	}
+	printf("\n");
+	stats_period_row("new accounts", st.users_new);
+	stats_period_row("new subdomains", st.subs_new);
+	stats_period_row("keys created", st.keys_created);
+	stats_period_row("keys used", st.keys_used);
+	return EXIT_SUCCESS;
+}
+
 /* Check a command's arguments and options; returns -1 if fine, or an exit status. */
 static int check_cmd(const char *cmd, const cmd_opts_t *o)
 {
 	struct {
 		const char *name;
 		int args;
-		bool parent, allowfrom, all, pw;
+		bool parent, allowfrom, all, pw, json;
 	} cmds[] = {
-		{ "list", 0, false, false, true, false },
-		{ "create", 1, true, true, false, false },
-		{ "key-create", 1, false, true, false, false },
-		{ "revoke", 1, false, false, false, false },
-		{ "delete", 1, false, false, false, false },
-		{ "user-create", 1, false, false, false, true },
-		{ "staff-create", 1, false, false, false, true },
-		{ "passwd-reset", 1, false, false, false, true },
+		{ "list", 0, false, false, true, false, false },
+		{ "create", 1, true, true, false, false, false },
+		{ "key-create", 1, false, true, false, false, false },
+		{ "revoke", 1, false, false, false, false, false },
+		{ "delete", 1, false, false, false, false, false },
+		{ "user-create", 1, false, false, false, true, false },
+		{ "staff-create", 1, false, false, false, true, false },
+		{ "passwd-reset", 1, false, false, false, true, false },
+		{ "stats", 0, false, false, false, false, true },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmds[i].name, cmd) != 0) {
@@ -508,7 +613,8 @@ static int check_cmd(const char *cmd, const cmd_opts_t *o)
 			return usage_error("wrong number of arguments for", cmd);
 		}
 		if ((o->parent && !cmds[i].parent) || (o->allowfrom && !cmds[i].allowfrom) ||
-		    (o->all && !cmds[i].all) || (o->pw_stdin && !cmds[i].pw)) {
+		    (o->all && !cmds[i].all) || (o->pw_stdin && !cmds[i].pw) ||
+		    (o->json && !cmds[i].json)) {
 			return usage_error("an option does not apply to", cmd);
 		}
 		return -1;
@@ -608,6 +714,8 @@ int main(int argc, char **argv)
 		rc = cmd_user_create(o.args[0], cmd[0] == 's', o.pw_stdin);
 	} else if (strcmp(cmd, "passwd-reset") == 0) {
 		rc = cmd_passwd_reset(o.args[0], o.pw_stdin);
+	} else if (strcmp(cmd, "stats") == 0) {
+		rc = cmd_stats(o.json);
 	} else {
 		rc = cmd_delete(o.args[0]);
 	}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # test_ctl.py -- localcertctl against a running daemon's data directory: create, list, key-create,
-# revoke, delete; the daemon publishes each change in DNS within 2 seconds.
+# revoke, delete, stats; the daemon publishes each change in DNS within 2 seconds.
 import json
 import os
 import sys
@@ -133,4 +133,55 @@ with Daemon() as d:
     t.eq(update(d, lc, txt_value("gone")), 401, "keys of a deleted subdomain are refused")
     t.ok("DELETED" in ctl("list", "--all").stdout and "office-printer" not in ctl("list").stdout,
          "list --all shows deleted names, list does not")
+
+    # stats (SPEC 4): the numbers of the console's statistics page, as text and as JSON
+    import re
+    from consolehelp import Browser
+    t.ok("stats [--json]" in ctl("--help").stdout, "--help lists stats")
+    d.register()  # a delegate subdomain
+    d.http_json("POST", "/api/v1/register", {})  # an instant one
+    pw = re.search(r"password: (\S+)", ctl("staff-create", "boss").stdout).group(1)
+    staff = Browser(d)
+    t.eq(staff.login("boss", pw)[0], 303, "staff signs in to the console")
+    staff.post("/subdomains/new", {"label": "owned", "parent": "localhostcert.test"})
+    st, _, page = staff.get("/admin")
+    t.eq(st, 200, "the statistics page")
+
+    def cells(label):
+        m = re.search(r"<tr><td>%s</td>((?:<td class=\"num\">\d+</td>)+)</tr>" % re.escape(label), page)
+        return [int(x) for x in re.findall(r"(\d+)</td>", m.group(1))] if m else None
+
+    r = ctl("stats", "--json")
+    j = json.loads(r.stdout)
+    page_nums = {
+        "accounts": cells("Accounts"), "staff": cells("Staff"), "sessions_live": cells("Signed-in sessions"),
+        "instant": cells("Instant"), "delegate": cells("Delegate (acme-dns register)"), "named": cells("Named"),
+        "owned": cells("Owned by an account"), "deleted": cells("Deleted (names never reissued)"),
+        "new_accounts": cells("New accounts"), "new_subdomains": cells("New subdomains"),
+        "keys_created": cells("Keys created"), "keys_used": cells("Keys used"),
+    }
+    ctl_nums = {
+        "accounts": [j["accounts"]], "staff": [j["staff"]], "sessions_live": [j["sessions_live"]],
+        "instant": [j["subdomains"]["instant"]], "delegate": [j["subdomains"]["delegate"]],
+        "named": [j["subdomains"]["named"]], "owned": [j["subdomains_owned"]],
+        "deleted": [j["subdomains_deleted"]], "new_accounts": j["new_accounts"],
+        "new_subdomains": j["new_subdomains"], "keys_created": j["keys_created"], "keys_used": j["keys_used"],
+    }
+    t.eq(ctl_nums, page_nums, "stats --json gives the numbers the statistics page shows")
+    t.eq(j["period_days"], [1, 7, 30, 90], "periods: 1, 7, 30 and 90 days")
+    t.ok(("%d live keys" % j["keys_live"]) in page, "live keys as on the page (%d)" % j["keys_live"])
+    t.eq((j["accounts"], j["staff"], j["subdomains"]), (1, 1, {"instant": 1, "delegate": 1, "named": 3}),
+         "accounts and subdomains by kind")
+    t.ok(j["subdomains_deleted"] == 1 and j["subdomains_owned"] == 1, "deleted and owned")
+    t.ok(j["keys_used"][0] >= 1 and j["keys_created"][3] >= j["keys_live"], "keys used and created")
+    r = ctl("stats")
+    text = r.stdout
+    t.ok(r.returncode == 0 and "last day" in text and "last 90 days" in text, "stats prints a plain-text table")
+    for label, want in (("accounts", j["accounts"]), ("named", j["subdomains"]["named"]),
+                        ("deleted", j["subdomains_deleted"])):
+        t.ok(re.search(r"^  %s +%d$" % (label, want), text, re.M) is not None, "text: %s %d" % (label, want))
+    row = re.search(r"^  keys created +(\d+) +(\d+) +(\d+) +(\d+)$", text, re.M)
+    t.eq([int(x) for x in row.groups()] if row else None, j["keys_created"], "text: keys created per period")
+    t.eq(ctl("stats", "--all", check=False).returncode, 2, "stats --all: exit 2")
+    t.eq(ctl("list", "--json", check=False).returncode, 2, "--json applies to stats only")
 t.done()
