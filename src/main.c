@@ -35,20 +35,25 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: localcertd [OPTION]...\n"
 		"Authoritative DNS server plus an acme-dns compatible HTTP API that lets ACME\n"
-		"clients set the _acme-challenge TXT records of one subdomain each.\n"
+		"clients set the _acme-challenge TXT records of one subdomain each, and a web\n"
+		"console where people register subdomains and manage keys.\n"
 		"\n"
 		"  -c, --config FILE       read settings from FILE (INI); without it the embedded\n"
 		"                          defaults apply\n"
 		"      --dns ADDR:PORT     DNS listen address(es), UDP and TCP; a comma list,\n"
 		"                          IPv6 as [ADDR]:PORT (default 127.0.0.1:1053)\n"
-		"      --http ADDR:PORT    HTTP API listen address (default 127.0.0.1:8053)\n"
+		"      --http ADDR:PORT    HTTP listen address of the API and the web console\n"
+		"                          (default 127.0.0.1:8053)\n"
 		"      --data DIR          data directory holding localcert.db\n"
 		"                          (default ./localcert-data)\n"
 		"      --log-level LEVEL   error, warn, info (default) or debug\n"
 		"  -V, --version           print the version and exit\n"
 		"  -h, --help              print this help and exit\n"
 		"\n"
-		"Command-line options override the config file. Logs go to stderr.\n"
+		"Command-line options override the config file. The web console has no options\n"
+		"of its own here: the [console] section of the config file switches it on or off\n"
+		"(enabled), sets sign-up, its own host name (console_host, api_host) and limits.\n"
+		"Logs go to stderr.\n"
 		"SIGTERM or SIGINT stops the daemon cleanly.\n");
 }
 
