@@ -105,14 +105,6 @@ static sqlite3_stmt *stmt_get(store_t *st, int which)
 	return s;
 }
 
-/* Run a statement that returns no rows. */
-static int exec_done(store_t *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? LC_EOK : store__fail(st, what);
-}
-
 /* Run a statement that returns one integer (count). */
 static int query_int(store_t *st, int which, int64_t arg, bool bind, int64_t *out)
 {
@@ -129,18 +121,6 @@ static int query_int(store_t *st, int which, int64_t arg, bool bind, int64_t *ou
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? LC_EOK : store__fail(st, sql_text[which]);
-}
-
-static int copy_text(sqlite3_stmt *s, int col, char *out, size_t out_size)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-	int n = sqlite3_column_bytes(s, col);
-	if (t == NULL || n < 0 || (size_t)n >= out_size) {
-		return LC_EDB;
-	}
-	memcpy(out, t, (size_t)n);
-	out[n] = '\0';
-	return LC_EOK;
 }
 
 int store_user_create(store_t *st, const char *name, const char *pw_hash, bool is_staff,
@@ -180,8 +160,8 @@ static int user_row(store_t *st, sqlite3_stmt *s, user_rec_t *out)
 	} else {
 		memset(out, 0, sizeof(*out));
 		out->id = sqlite3_column_int64(s, 0);
-		if (copy_text(s, 1, out->name, sizeof(out->name)) != LC_EOK ||
-		    copy_text(s, 2, out->pw_hash, sizeof(out->pw_hash)) != LC_EOK) {
+		if (store__text(s, 1, out->name, sizeof(out->name)) != LC_EOK ||
+		    store__text(s, 2, out->pw_hash, sizeof(out->pw_hash)) != LC_EOK) {
 			ret = store__fail(st, "decode user");
 		}
 		out->is_staff = sqlite3_column_int(s, 3) != 0;
@@ -228,7 +208,7 @@ int store_user_set_password(store_t *st, int64_t user_id, const char *pw_hash, i
 	sqlite3_bind_int64(s, 1, user_id);
 	sqlite3_bind_text(s, 2, pw_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 3, now);
-	ret = exec_done(st, s, "set password");
+	ret = store__exec(st, s, "set password");
 	if (ret != LC_EOK) {
 		goto fail;
 	}
@@ -239,7 +219,7 @@ int store_user_set_password(store_t *st, int64_t user_id, const char *pw_hash, i
 	/* A new password ends every session of the user, wherever it is. */
 	s = stmt_get(st, A_SESS_DEL_USER);
 	sqlite3_bind_int64(s, 1, user_id);
-	ret = exec_done(st, s, "end sessions");
+	ret = store__exec(st, s, "end sessions");
 	if (ret != LC_EOK) {
 		goto fail;
 	}
@@ -261,7 +241,7 @@ int store_session_create(store_t *st, const uint8_t id_hash[32], int64_t user_id
 		return ret;
 	}
 	sqlite3_bind_int64(s, 1, now);
-	ret = exec_done(st, s, "purge sessions");
+	ret = store__exec(st, s, "purge sessions");
 	if (ret != LC_EOK) {
 		goto fail;
 	}
@@ -305,7 +285,7 @@ int store_session_get(store_t *st, const uint8_t id_hash[32], int64_t now,
 	} else {
 		memset(out_session, 0, sizeof(*out_session));
 		out_session->user_id = sqlite3_column_int64(s, 0);
-		if (copy_text(s, 1, out_session->csrf, sizeof(out_session->csrf)) != LC_EOK) {
+		if (store__text(s, 1, out_session->csrf, sizeof(out_session->csrf)) != LC_EOK) {
 			ret = store__fail(st, "decode session");
 		}
 		out_session->created = sqlite3_column_int64(s, 2);
@@ -322,7 +302,7 @@ int store_session_delete(store_t *st, const uint8_t id_hash[32])
 		return LC_EDB;
 	}
 	sqlite3_bind_blob(s, 1, id_hash, 32, SQLITE_TRANSIENT);
-	return exec_done(st, s, "delete session");
+	return store__exec(st, s, "delete session");
 }
 
 int store_sub_create_owned(store_t *st, const char *label, const char *parent, sub_kind_t kind,
@@ -351,7 +331,7 @@ int store_sub_create_owned(store_t *st, const char *label, const char *parent, s
 	sqlite3_stmt *s = stmt_get(st, A_SET_OWNER);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, owner_id);
-	ret = exec_done(st, s, "set owner");
+	ret = store__exec(st, s, "set owner");
 	if (ret != LC_EOK) {
 		goto fail;
 	}

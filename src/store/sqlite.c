@@ -188,8 +188,7 @@ static sqlite3_stmt *stmt_get(store_t *st, int which)
 	return s;
 }
 
-/* Run a statement that returns no rows. */
-static int exec_done(store_t *st, sqlite3_stmt *s, const char *what)
+int store__exec(store_t *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -197,6 +196,17 @@ static int exec_done(store_t *st, sqlite3_stmt *s, const char *what)
 		return db_fail(st, what);
 	}
 	return LC_EOK;
+}
+
+/* Run a statement whose parameters are one or two integers (?1, ?2) and that returns no rows. */
+static int exec_ids(store_t *st, int which, const char *what, int64_t a, int64_t b)
+{
+	sqlite3_stmt *s = stmt_get(st, which);
+	sqlite3_bind_int64(s, 1, a);
+	if (sqlite3_bind_parameter_count(s) > 1) {
+		sqlite3_bind_int64(s, 2, b);
+	}
+	return store__exec(st, s, what);
 }
 
 /*
@@ -213,7 +223,7 @@ static int txn_begin(store_t *st)
 	if (st->depth > 0 && sqlite3_get_autocommit(st->db)) {
 		return LC_EDB; /* the enclosing transaction is gone (logged when it failed) */
 	}
-	int ret = exec_done(st, stmt_get(st, st->depth == 0 ? S_BEGIN : S_SAVEPOINT), "begin");
+	int ret = store__exec(st, stmt_get(st, st->depth == 0 ? S_BEGIN : S_SAVEPOINT), "begin");
 	if (ret == LC_EOK) {
 		st->depth++;
 	}
@@ -228,11 +238,11 @@ static void txn_rollback(store_t *st)
 		return; /* SQLite already rolled everything back */
 	}
 	if (st->depth == 0) {
-		exec_done(st, stmt_get(st, S_ROLLBACK), "rollback");
-	} else if (exec_done(st, stmt_get(st, S_ROLLBACK_TO), "rollback to savepoint") ==
+		store__exec(st, stmt_get(st, S_ROLLBACK), "rollback");
+	} else if (store__exec(st, stmt_get(st, S_ROLLBACK_TO), "rollback to savepoint") ==
 		   LC_EOK) {
 		/* ROLLBACK TO keeps the savepoint open: close it too. */
-		exec_done(st, stmt_get(st, S_RELEASE), "release savepoint");
+		store__exec(st, stmt_get(st, S_RELEASE), "release savepoint");
 	}
 }
 
@@ -244,7 +254,7 @@ static int txn_commit(store_t *st)
 			st->depth--;
 			return LC_EDB;
 		}
-		int ret = exec_done(st, stmt_get(st, S_RELEASE), "release savepoint");
+		int ret = store__exec(st, stmt_get(st, S_RELEASE), "release savepoint");
 		if (ret == LC_EOK) {
 			st->depth--;
 		} else {
@@ -253,16 +263,15 @@ static int txn_commit(store_t *st)
 		return ret;
 	}
 	st->depth = 0;
-	int ret = exec_done(st, stmt_get(st, S_COMMIT), "commit");
+	int ret = store__exec(st, stmt_get(st, S_COMMIT), "commit");
 	if (ret != LC_EOK && !sqlite3_get_autocommit(st->db)) {
 		/* COMMIT failed but the transaction is still open: undo it. */
-		exec_done(st, stmt_get(st, S_ROLLBACK), "rollback");
+		store__exec(st, stmt_get(st, S_ROLLBACK), "rollback");
 	}
 	return ret;
 }
 
-/* Copy column text into a fixed buffer; too long means the row is not ours. */
-static int copy_text(sqlite3_stmt *s, int col, char *out, size_t out_size)
+int store__text(sqlite3_stmt *s, int col, char *out, size_t out_size)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
 	int n = sqlite3_column_bytes(s, col);
@@ -279,8 +288,8 @@ static int sub_from_row(sqlite3_stmt *s, sub_rec_t *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(s, 0);
-	if (copy_text(s, 1, out->label, sizeof(out->label)) != LC_EOK ||
-	    copy_text(s, 2, out->parent, sizeof(out->parent)) != LC_EOK) {
+	if (store__text(s, 1, out->label, sizeof(out->label)) != LC_EOK ||
+	    store__text(s, 2, out->parent, sizeof(out->parent)) != LC_EOK) {
 		return LC_EDB;
 	}
 	out->kind = (sub_kind_t)sqlite3_column_int(s, 3);
@@ -295,8 +304,8 @@ static int sub_from_row(sqlite3_stmt *s, sub_rec_t *out)
 static int key_from_row(sqlite3_stmt *s, key_rec_t *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (copy_text(s, 0, out->id, sizeof(out->id)) != LC_EOK ||
-	    copy_text(s, 3, out->allowfrom, sizeof(out->allowfrom)) != LC_EOK) {
+	if (store__text(s, 0, out->id, sizeof(out->id)) != LC_EOK ||
+	    store__text(s, 3, out->allowfrom, sizeof(out->allowfrom)) != LC_EOK) {
 		return LC_EDB;
 	}
 	out->sub_id = sqlite3_column_int64(s, 1);
@@ -382,7 +391,7 @@ static int sub_check_live(store_t *st, int64_t id)
  */
 static int seq_next(store_t *st, int64_t *out_seq)
 {
-	int ret = exec_done(st, stmt_get(st, S_SEQ_BUMP), "bump sequence");
+	int ret = store__exec(st, stmt_get(st, S_SEQ_BUMP), "bump sequence");
 	if (ret != LC_EOK) {
 		return ret;
 	}
@@ -400,7 +409,33 @@ static int sub_bump(store_t *st, int64_t sub_id)
 	sqlite3_stmt *s = stmt_get(st, S_SUB_BUMP);
 	sqlite3_bind_int64(s, 1, sub_id);
 	sqlite3_bind_int64(s, 2, seq);
-	return exec_done(st, s, "bump serial");
+	return store__exec(st, s, "bump serial");
+}
+
+/*
+ * End a transaction level opened by txn_begin(): commit when every step
+ * worked, else roll back. The write functions below run their steps as a
+ * chain of "if (ret == LC_EOK)" and end here. @return ret, or the commit's error.
+ */
+static int txn_end(store_t *st, int ret)
+{
+	if (ret != LC_EOK) {
+		txn_rollback(st);
+		return ret;
+	}
+	return txn_commit(st);
+}
+
+/* End a change to a subdomain: new serial and change sequence, the record reloaded, txn_end(). */
+static int sub_changed(store_t *st, int64_t sub_id, sub_rec_t *out_sub, int ret)
+{
+	if (ret == LC_EOK) {
+		ret = sub_bump(st, sub_id);
+	}
+	if (ret == LC_EOK) {
+		ret = sub_load(st, sub_id, out_sub);
+	}
+	return txn_end(st, ret);
 }
 
 static int migrate(store_t *st)
@@ -616,17 +651,10 @@ int store_sub_create(store_t *st, const char *label, const char *parent, sub_kin
 		return ret;
 	}
 	ret = sub_insert(st, label, parent, kind, &id);
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = sub_load(st, id, out_sub);
 	}
-	ret = sub_load(st, id, out_sub);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	return txn_commit(st);
-fail:
-	txn_rollback(st);
-	return ret;
+	return txn_end(st, ret);
 }
 
 int store_sub_create_key(store_t *st, const char *label, const char *parent, sub_kind_t kind,
@@ -639,21 +667,13 @@ int store_sub_create_key(store_t *st, const char *label, const char *parent, sub
 		return ret;
 	}
 	ret = sub_insert(st, label, parent, kind, &id);
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = key_insert(st, id, secret_hash, allowfrom, out_id);
 	}
-	ret = key_insert(st, id, secret_hash, allowfrom, out_id);
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = sub_load(st, id, out_sub);
 	}
-	ret = sub_load(st, id, out_sub);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	return txn_commit(st);
-fail:
-	txn_rollback(st);
-	return ret;
+	return txn_end(st, ret);
 }
 
 int store_sub_get(store_t *st, int64_t id, sub_rec_t *out_sub)
@@ -678,6 +698,19 @@ int store_sub_find(store_t *st, const char *label, const char *parent, sub_rec_t
 	return sub_load(st, id, out_sub);
 }
 
+/* Run S_TXT_DEL_VALUE (?1 sub_id, ?2 value). @param out_deleted rows deleted, or NULL. */
+static int txt_del_value(store_t *st, int64_t sub_id, const char *txt, int *out_deleted)
+{
+	sqlite3_stmt *s = stmt_get(st, S_TXT_DEL_VALUE);
+	sqlite3_bind_int64(s, 1, sub_id);
+	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
+	int ret = store__exec(st, s, "delete value");
+	if (out_deleted != NULL) {
+		*out_deleted = ret == LC_EOK ? sqlite3_changes(st->db) : 0;
+	}
+	return ret;
+}
+
 int store_txt_add(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_sub)
 {
 	if (strlen(txt) > STORE_TXT_MAX) {
@@ -688,81 +721,41 @@ int store_txt_add(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_s
 		return ret;
 	}
 	ret = sub_check_live(st, sub_id);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
 	/* A value sent again becomes the newest instead of a duplicate: a client that
 	 * retries must not push out the other value it still needs. */
-	sqlite3_stmt *s = stmt_get(st, S_TXT_DEL_VALUE);
-	sqlite3_bind_int64(s, 1, sub_id);
-	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
-	ret = exec_done(st, s, "delete duplicate value");
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = txt_del_value(st, sub_id, txt, NULL);
 	}
-	s = stmt_get(st, S_TXT_INSERT);
-	sqlite3_bind_int64(s, 1, sub_id);
-	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
-	ret = exec_done(st, s, "insert value");
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		sqlite3_stmt *s = stmt_get(st, S_TXT_INSERT);
+		sqlite3_bind_int64(s, 1, sub_id);
+		sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+		ret = store__exec(st, s, "insert value");
 	}
-	s = stmt_get(st, S_TXT_TRIM);
-	sqlite3_bind_int64(s, 1, sub_id);
-	sqlite3_bind_int(s, 2, STORE_TXT_KEEP);
-	ret = exec_done(st, s, "drop oldest value");
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = exec_ids(st, S_TXT_TRIM, "drop oldest value", sub_id, STORE_TXT_KEEP);
 	}
-	ret = sub_bump(st, sub_id);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	ret = sub_load(st, sub_id, out_sub);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	return txn_commit(st);
-fail:
-	txn_rollback(st);
-	return ret;
+	return sub_changed(st, sub_id, out_sub, ret);
 }
 
 int store_txt_del(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_sub)
 {
+	int deleted = 0;
 	int ret = txn_begin(st);
 	if (ret != LC_EOK) {
 		return ret;
 	}
 	ret = sub_load_live(st, sub_id, out_sub);
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = txt_del_value(st, sub_id, txt, &deleted);
 	}
-	sqlite3_stmt *s = stmt_get(st, S_TXT_DEL_VALUE);
-	sqlite3_bind_int64(s, 1, sub_id);
-	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
-	ret = exec_done(st, s, "delete value");
-	if (ret == LC_EOK && sqlite3_changes(st->db) == 0) {
+	if (ret == LC_EOK && deleted == 0) {
 		/* Nothing was deleted, so nothing changed: no new serial, no change sequence
 		 * (a reloaded or replayed delete form must not look like a zone change). */
 		ret = LC_ENOENT;
 	}
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	ret = sub_bump(st, sub_id);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	ret = sub_load(st, sub_id, out_sub);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	return txn_commit(st);
-fail:
-	txn_rollback(st);
-	return ret;
+	return sub_changed(st, sub_id, out_sub, ret);
 }
 
 int store_sub_delete(store_t *st, int64_t sub_id, sub_rec_t *out_sub)
@@ -772,40 +765,16 @@ int store_sub_delete(store_t *st, int64_t sub_id, sub_rec_t *out_sub)
 		return ret;
 	}
 	ret = sub_load_live(st, sub_id, out_sub);
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = exec_ids(st, S_KEY_REVOKE_SUB, "revoke keys", sub_id, (int64_t)time(NULL));
 	}
-	sqlite3_stmt *s = stmt_get(st, S_KEY_REVOKE_SUB);
-	sqlite3_bind_int64(s, 1, sub_id);
-	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-	ret = exec_done(st, s, "revoke keys");
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = exec_ids(st, S_TXT_DEL_ALL, "delete values", sub_id, 0);
 	}
-	s = stmt_get(st, S_TXT_DEL_ALL);
-	sqlite3_bind_int64(s, 1, sub_id);
-	ret = exec_done(st, s, "delete values");
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = exec_ids(st, S_SUB_MARK_DELETED, "mark deleted", sub_id, 0);
 	}
-	s = stmt_get(st, S_SUB_MARK_DELETED);
-	sqlite3_bind_int64(s, 1, sub_id);
-	ret = exec_done(st, s, "mark deleted");
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	ret = sub_bump(st, sub_id);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	ret = sub_load(st, sub_id, out_sub);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	return txn_commit(st);
-fail:
-	txn_rollback(st);
-	return ret;
+	return sub_changed(st, sub_id, out_sub, ret);
 }
 
 int store_key_create(store_t *st, int64_t sub_id, const uint8_t secret_hash[32],
@@ -817,17 +786,10 @@ int store_key_create(store_t *st, int64_t sub_id, const uint8_t secret_hash[32],
 		return ret;
 	}
 	ret = sub_load_live(st, sub_id, &sub);
-	if (ret != LC_EOK) {
-		goto fail;
+	if (ret == LC_EOK) {
+		ret = key_insert(st, sub_id, secret_hash, allowfrom, out_id);
 	}
-	ret = key_insert(st, sub_id, secret_hash, allowfrom, out_id);
-	if (ret != LC_EOK) {
-		goto fail;
-	}
-	return txn_commit(st);
-fail:
-	txn_rollback(st);
-	return ret;
+	return txn_end(st, ret);
 }
 
 int store_key_get(store_t *st, const char *id, key_rec_t *out_key)
@@ -891,7 +853,7 @@ int store_key_touch(store_t *st, const char *id, int64_t now)
 	sqlite3_stmt *s = stmt_get(st, S_KEY_TOUCH);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, now);
-	return exec_done(st, s, "touch key");
+	return store__exec(st, s, "touch key");
 }
 
 int store_key_revoke(store_t *st, const char *id)
@@ -899,7 +861,7 @@ int store_key_revoke(store_t *st, const char *id)
 	sqlite3_stmt *s = stmt_get(st, S_KEY_REVOKE);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-	int ret = exec_done(st, s, "revoke key");
+	int ret = store__exec(st, s, "revoke key");
 	if (ret != LC_EOK) {
 		return ret;
 	}

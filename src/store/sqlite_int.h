@@ -28,6 +28,12 @@ void store__acct_free(struct store_acct *a);
 /** Log an unexpected SQLite failure with its message. @return LC_EDB. */
 int store__fail(store_t *st, const char *what);
 
+/** Step a statement that returns no rows, and reset it. @return LC_EOK; LC_EDB (logged with what). */
+int store__exec(store_t *st, sqlite3_stmt *s, const char *what);
+
+/** Copy column text into a fixed buffer; too long means the row is not ours. @return LC_EOK; LC_EDB. */
+int store__text(sqlite3_stmt *s, int col, char *out, size_t out_size);
+
 /** BEGIN IMMEDIATE. @return LC_EOK; LC_EDB. */
 int store__begin(store_t *st);
 
