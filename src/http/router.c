@@ -7,6 +7,7 @@
 #include "http/errors.h"
 #include "http/router.h"
 #include "util/error.h"
+#include "util/log.h"
 
 typedef struct route {
 	const char *path;
@@ -161,6 +162,9 @@ void router_serve(http_req_t *req, const cidr_t *peer, const char *url, http_res
 				      api->trusted, api->trusted_cnt);
 	cidr_format(&req->client, true, req->client_text, sizeof(req->client_text));
 	if (has_control(url)) {
+		/* Logged (escaped by util/log.c) because it is a probe, not a typo. */
+		log_ratelimited(LOG_INFO, "http: %s %s from %s: control character in the path",
+				req->method, url, req->client_text);
 		http_error(resp, 400, "bad_path", "the path holds a control character");
 		return;
 	}
