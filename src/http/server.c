@@ -423,7 +423,9 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 	return router_unescape(s);
 }
 
-static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+/* The format comes from libmicrohttpd; the attribute tells clang it is one (-Wformat-nonliteral). */
+static void __attribute__((format(printf, 2, 0)))
+on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	char line[512];

@@ -55,7 +55,7 @@ static size_t escape_into(char *out, size_t out_size, const char *msg)
 	return o;
 }
 
-static void vlog(int level, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0))) vlog(int level, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX + 64];
 	char msg[LOG_LINE_MAX];
