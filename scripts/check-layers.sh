@@ -20,6 +20,8 @@ declare -A allow=(
 )
 # libc/POSIX headers any folder may use
 posix='^(std[a-z]*|string|strings|errno|unistd|sys/.*|netinet/.*|arpa/.*|pthread|time|ctype|assert|limits|fcntl|signal|dirent|inttypes|poll|sched|math|netdb|stddef|stdarg|stdio|stdlib|stdatomic|getopt|malloc|sched|semaphore|spawn|pwd|grp|syslog|termios|libgen|fnmatch|glob|iconv|locale|wchar|wctype|setjmp|float|stdbool|stdint|endian)\.h$'
+# headers the compiler itself provides (ASan/LSan hooks guarded by __SANITIZE_ADDRESS__)
+compiler='^sanitizer/[a-z_]+\.h$'
 bad=0
 for dir in "${!allow[@]}"; do
 	[[ -d "src/$dir" ]] || continue
@@ -35,6 +37,7 @@ for dir in "${!allow[@]}"; do
 			bad=1
 		else
 			[[ "$hdr" =~ $posix ]] && continue
+			[[ "$hdr" =~ $compiler ]] && continue
 			lib="${hdr%%/*}"
 			lib="${lib%.h}"
 			lib="${lib%%_*}"
