@@ -173,23 +173,20 @@ def write_localcert(data_dir, ctl, labels, acme):
     db = sqlite3.connect(path)
     db.execute("PRAGMA synchronous=OFF")
     cols = {r[1] for r in db.execute("PRAGMA table_info(subdomains)")}
-    want = {"id", "label", "parent", "kind", "serial", "created", "deleted", "seq"}
+    want = {"id", "label", "parent", "kind", "serial", "created", "deleted", "seq", "txt0", "txt1"}
     if not want <= cols:
         sys.exit(f"gen-data.py: localcert.db schema changed (subdomains has {sorted(cols)}); update bench/gen-data.py")
     now = int(time.time())
-    subs, txts, keys, creds = [], [], [], []
+    subs, keys, creds = [], [], []
     for i, label in enumerate(labels, 1):
-        subs.append((i, label, PARENT, 0, 1, now, 0, i))  # kind 0 = instant: TXT at _acme-challenge.<label>
-        v1, v2 = acme[label]
-        txts.append((i, v1, now))
-        txts.append((i, v2, now))
+        v1, v2 = acme[label]  # oldest first, as the store keeps them (txt0, txt1)
+        subs.append((i, label, PARENT, 0, 1, now, 0, i, v1, v2))  # kind 0 = instant: TXT at _acme-challenge.<label>
         kid, secret = key_for(i)
         keys.append((kid, i, hashlib.sha256(secret.encode()).digest(), "[]", now))
         creds.append(f"{label}\t{kid}\t{secret}\n")
     db.execute("BEGIN")
-    db.executemany("INSERT INTO subdomains (id,label,parent,kind,serial,created,deleted,seq)"
-                   " VALUES (?,?,?,?,?,?,?,?)", subs)
-    db.executemany("INSERT INTO txt (sub_id,value,created) VALUES (?,?,?)", txts)
+    db.executemany("INSERT INTO subdomains (id,label,parent,kind,serial,created,deleted,seq,txt0,txt1)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?)", subs)
     db.executemany("INSERT INTO keys (id,sub_id,secret_hash,allowfrom,created) VALUES (?,?,?,?,?)", keys)
     db.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (len(labels),))
     db.execute("COMMIT")
@@ -209,7 +206,7 @@ def create_empty_store(ctl, data_dir):
     os.unlink(conf)
     db = sqlite3.connect(os.path.join(data_dir, "localcert.db"))
     db.execute("BEGIN")
-    for t in ("keys", "txt", "subdomains"):
+    for t in ("keys", "changes", "subdomains"):
         db.execute(f"DELETE FROM {t}")
     db.execute("DELETE FROM sqlite_sequence")
     db.execute("UPDATE meta SET value = 0 WHERE key = 'seq'")

@@ -42,9 +42,10 @@ static store_t *store;
 static pthread_mutex_t *store_lock;
 static bool publish;
 
-/* Publish each changed subdomain once, in its state after the batch. */
-static void publish_batch(batch_job_t *first)
+/* Publish each changed subdomain once, in its state after the batch. @return all published? */
+static bool publish_batch(batch_job_t *first)
 {
+	bool all = true;
 	for (batch_job_t *j = first; j != NULL; j = j->next) {
 		if (j->ret != LC_EOK || j->pub == NULL) {
 			continue;
@@ -64,12 +65,14 @@ static void publish_batch(batch_job_t *first)
 		/* Stored but not visible: not the promised 200. The next poll shows it. */
 		log_err("batch: publishing %s.%s failed: %s", j->pub->label, j->pub->parent,
 			lc_strerror(ret));
+		all = false;
 		for (batch_job_t *k = first; k != j->next; k = k->next) {
 			if (k->ret == LC_EOK && k->pub != NULL && k->pub->id == j->pub->id) {
 				k->ret = ret;
 			}
 		}
 	}
+	return all;
 }
 
 /* Run a list of jobs as one transaction, each in its own savepoint, then publish. */
@@ -77,6 +80,12 @@ static void run_batch(batch_job_t *first)
 {
 	pthread_mutex_lock(store_lock);
 	int ret = store != NULL ? store_txn_begin(store) : LC_EDB;
+	/* The change sequence before and after the batch, read inside its transaction
+	 * (BEGIN IMMEDIATE: no other process writes in between). */
+	int64_t seq0 = -1, seq1 = -1;
+	if (ret == LC_EOK && publish && store_seq(store, &seq0) != LC_EOK) {
+		seq0 = -1;
+	}
 	for (batch_job_t *j = first; j != NULL; j = j->next) {
 		j->pub = NULL;
 		j->ret = ret == LC_EOK ? store_txn_begin(store) : ret;
@@ -90,6 +99,9 @@ static void run_batch(batch_job_t *first)
 			store_txn_rollback(store); /* undoes this job only */
 		}
 	}
+	if (ret == LC_EOK && seq0 >= 0 && store_seq(store, &seq1) != LC_EOK) {
+		seq1 = -1;
+	}
 	if (ret == LC_EOK) {
 		ret = store_txn_commit(store); /* COMMIT: the one fsync of the batch */
 	}
@@ -98,8 +110,9 @@ static void run_batch(batch_job_t *first)
 			j->ret = ret; /* the commit failed: none of the batch is stored */
 		}
 	}
-	if (ret == LC_EOK && publish) {
-		publish_batch(first);
+	if (ret == LC_EOK && publish && publish_batch(first) && seq1 >= 0) {
+		/* Everything is in the index already: the poll need not read it back. */
+		rebuild_own_changes(seq0, seq1);
 	}
 	pthread_mutex_unlock(store_lock);
 }

@@ -22,6 +22,9 @@ static const char DKIM[] = "v=DKIM1; p=";
 static char **zone_names;
 static size_t zone_name_cnt;
 static int64_t last_seq;
+/* The store's change log is trimmed up to here (the daemon is its only reader). */
+static int64_t pruned_seq;
+#define PRUNE_EVERY 4096 /* changes; a trim is one small transaction of its own */
 
 /*
  * RCU writers must be registered threads. The API runs on libmicrohttpd's
@@ -388,6 +391,15 @@ static void free_zone_names(void)
 	zone_name_cnt = 0;
 }
 
+/* Trim the change log up to what the index shows, now and then (or now: force). */
+static void prune(store_t *st, bool force)
+{
+	if (last_seq > pruned_seq && (force || last_seq - pruned_seq >= PRUNE_EVERY) &&
+	    store_changes_prune(st, last_seq) == LC_EOK) {
+		pruned_seq = last_seq;
+	}
+}
+
 int rebuild_init(const conf_t *c, store_t *st)
 {
 	int ret = LC_ENOMEM;
@@ -431,6 +443,8 @@ int rebuild_init(const conf_t *c, store_t *st)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_info("loaded %zu subdomains in %ld ms", zoneset_sub_count(),
 		 (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	pruned_seq = 0;
+	prune(st, true); /* everything logged so far is loaded */
 	pub_stop = false;
 	if (pthread_create(&publisher, NULL, publisher_main, NULL) != 0) {
 		return LC_ENOMEM;
@@ -452,11 +466,21 @@ int rebuild_poll(store_t *st)
 {
 	int64_t seq;
 	int ret = store_seq(st, &seq);
-	if (ret != LC_EOK || seq == last_seq) {
-		return ret;
+	if (ret == LC_EOK && seq != last_seq) {
+		static int polling; /* its address tells load_cb that this is a poll */
+		ret = store_changes(st, last_seq, load_cb, &polling, &last_seq);
 	}
-	static int polling; /* its address tells load_cb that this is a poll */
-	return store_changes(st, last_seq, load_cb, &polling, &last_seq);
+	if (ret == LC_EOK) {
+		prune(st, false);
+	}
+	return ret;
+}
+
+void rebuild_own_changes(int64_t before, int64_t after)
+{
+	if (before == last_seq && after > last_seq) {
+		last_seq = after;
+	}
 }
 
 size_t rebuild_sub_count(void)

@@ -42,6 +42,15 @@ void rebuild_thread_leave(void);
  */
 int rebuild_poll(store_t *st);
 
+/**
+ * This process committed and published every change from sequence @p before to
+ * @p after (read inside one write transaction; caller holds the writer mutex).
+ * When the poll had seen everything up to @p before, it skips these: without
+ * this it read every update back from the store a second time, holding the
+ * writer mutex, 1,000s of random rows a second under load at N = 1M.
+ */
+void rebuild_own_changes(int64_t before, int64_t after);
+
 /** Number of subdomains in the published index (for health/stats). */
 size_t rebuild_sub_count(void);
 

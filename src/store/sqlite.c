@@ -73,6 +73,36 @@ static const char *const migrations[] = {
 	"ALTER TABLE subdomains ADD COLUMN owner_id INTEGER REFERENCES users (id);"
 	"CREATE INDEX subdomains_owner ON subdomains (owner_id, deleted);"
 	"CREATE INDEX keys_created ON keys (created);",
+	/* 3: fewer b-tree pages per update (docs/storage.md, "Pages per update"). The
+	 * two challenge values move into their subdomain's row (txt0 older, txt1
+	 * newer; txt0 is set only when txt1 is), keys become a WITHOUT ROWID table
+	 * (one b-tree: the id lookup finds the row), and the index on subdomains.seq,
+	 * whose old entry sat on a random page at every change, gives way to an
+	 * append-only log of changes that the daemon trims once it has applied them. */
+	"ALTER TABLE subdomains ADD COLUMN txt0 TEXT;"
+	"ALTER TABLE subdomains ADD COLUMN txt1 TEXT;"
+	"UPDATE subdomains SET"
+	"  txt1 = (SELECT value FROM txt WHERE sub_id = subdomains.id ORDER BY id DESC LIMIT 1),"
+	"  txt0 = (SELECT value FROM txt WHERE sub_id = subdomains.id"
+	"          ORDER BY id DESC LIMIT 1 OFFSET 1)"
+	"  WHERE id IN (SELECT sub_id FROM txt);"
+	"DROP TABLE txt;"
+	"CREATE TABLE keys_v3 ("
+	"  id TEXT PRIMARY KEY,"
+	"  sub_id INTEGER NOT NULL REFERENCES subdomains (id),"
+	"  secret_hash BLOB NOT NULL CHECK (length(secret_hash) = 32),"
+	"  allowfrom TEXT NOT NULL DEFAULT '[]',"
+	"  created INTEGER NOT NULL,"
+	"  last_used INTEGER NOT NULL DEFAULT 0,"
+	"  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"INSERT INTO keys_v3 (id, sub_id, secret_hash, allowfrom, created, last_used, revoked)"
+	"  SELECT id, sub_id, secret_hash, allowfrom, created, last_used, revoked FROM keys;"
+	"DROP TABLE keys;"
+	"ALTER TABLE keys_v3 RENAME TO keys;"
+	"CREATE INDEX keys_sub ON keys (sub_id);"
+	"CREATE INDEX keys_created ON keys (created);"
+	"DROP INDEX subdomains_seq;"
+	"CREATE TABLE changes (seq INTEGER PRIMARY KEY, sub_id INTEGER NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -89,13 +119,12 @@ enum {
 	S_SUB_INSERT,
 	S_SUB_GET,
 	S_SUB_FIND,
-	S_SUB_LIVE,
 	S_SUB_BUMP,
 	S_SUB_MARK_DELETED,
-	S_TXT_LIST,
+	S_CHANGE_LOG,
+	S_CHANGE_PRUNE,
+	S_TXT_ADD,
 	S_TXT_DEL_VALUE,
-	S_TXT_INSERT,
-	S_TXT_TRIM,
 	S_TXT_DEL_ALL,
 	S_KEY_COUNT,
 	S_KEY_INSERT,
@@ -108,6 +137,7 @@ enum {
 	S_KEY_LIST,
 	S_CHANGES,
 	S_LOAD_ALL,
+	S_LIST_ALL,
 	S_INTEGRITY,
 	S_COUNT
 };
@@ -124,21 +154,25 @@ static const char *const sql_text[S_COUNT] = {
 	[S_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
 	[S_SUB_INSERT] = "INSERT INTO subdomains (label, parent, kind, serial, created, deleted, seq)"
 			 " VALUES (?1, ?2, ?3, 1, ?4, 0, ?5)",
-	[S_SUB_GET] = "SELECT id, label, parent, kind, serial, created, deleted, seq, owner_id"
-		      " FROM subdomains WHERE id = ?1",
+	[S_SUB_GET] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1,"
+		      " owner_id FROM subdomains WHERE id = ?1",
 	[S_SUB_FIND] = "SELECT id FROM subdomains WHERE label = ?1 AND parent = ?2 AND deleted = 0",
-	[S_SUB_LIVE] = "SELECT deleted FROM subdomains WHERE id = ?1",
 	[S_SUB_BUMP] = "UPDATE subdomains SET serial = (serial + 1) % 4294967296, seq = ?2"
 		       " WHERE id = ?1",
 	[S_SUB_MARK_DELETED] = "UPDATE subdomains SET deleted = 1 WHERE id = ?1",
-	[S_TXT_LIST] = "SELECT value FROM txt WHERE sub_id = ?1 ORDER BY id",
-	[S_TXT_DEL_VALUE] = "DELETE FROM txt WHERE sub_id = ?1 AND value = ?2",
-	[S_TXT_INSERT] = "INSERT INTO txt (sub_id, value, created) VALUES (?1, ?2, ?3)",
-	/* Everything up to the (KEEP+1)-th newest; walks the txt_sub index backwards,
-	 * where "id NOT IN (newest KEEP)" would build an ephemeral table each time. */
-	[S_TXT_TRIM] = "DELETE FROM txt WHERE sub_id = ?1 AND id <= (SELECT id FROM txt"
-		       " WHERE sub_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-	[S_TXT_DEL_ALL] = "DELETE FROM txt WHERE sub_id = ?1",
+	[S_CHANGE_LOG] = "INSERT INTO changes (seq, sub_id) VALUES (?2, ?1)",
+	[S_CHANGE_PRUNE] = "DELETE FROM changes WHERE seq <= ?1",
+	/* The two values, oldest first, in txt0 and txt1 (txt0 only when txt1 is set).
+	 * Adding ?2 makes it the newest; the other one it keeps is the previous newest,
+	 * or the older one when ?2 was the newest already (a retry changes nothing). */
+	[S_TXT_ADD] = "UPDATE subdomains SET txt0 = CASE WHEN txt1 = ?2 THEN txt0 ELSE txt1 END,"
+		      " txt1 = ?2 WHERE id = ?1 AND deleted = 0",
+	/* Drop ?2 and keep the invariant: what is left ends up in txt1. */
+	[S_TXT_DEL_VALUE] = "UPDATE subdomains SET"
+			    " txt1 = CASE WHEN txt1 <> ?2 THEN txt1 WHEN txt0 <> ?2 THEN txt0 END,"
+			    " txt0 = CASE WHEN txt1 <> ?2 AND txt0 <> ?2 THEN txt0 END"
+			    " WHERE id = ?1 AND (txt0 = ?2 OR txt1 = ?2)",
+	[S_TXT_DEL_ALL] = "UPDATE subdomains SET txt0 = NULL, txt1 = NULL WHERE id = ?1",
 	[S_KEY_COUNT] = "SELECT count(*) FROM keys WHERE sub_id = ?1 AND revoked = 0",
 	[S_KEY_INSERT] = "INSERT INTO keys (id, sub_id, secret_hash, allowfrom, created)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -153,15 +187,16 @@ static const char *const sql_text[S_COUNT] = {
 	[S_KEY_REVOKE] = "UPDATE keys SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
 	[S_KEY_REVOKE_SUB] = "UPDATE keys SET revoked = ?2 WHERE sub_id = ?1 AND revoked = 0",
 	[S_KEY_LIST] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
-		       " FROM keys WHERE sub_id = ?1 AND revoked = 0 ORDER BY created, rowid",
-	[S_CHANGES] = "SELECT s.id, s.label, s.parent, s.kind, s.serial, s.created, s.deleted,"
-		      " s.seq, t.value FROM subdomains s LEFT JOIN txt t ON t.sub_id = s.id"
-		      " WHERE s.seq > ?1 ORDER BY s.seq, t.id",
-	/* The first load: in rowid order both sides come from b-trees already
-	 * sorted, so SQLite needs no temporary sort over every row. */
-	[S_LOAD_ALL] = "SELECT s.id, s.label, s.parent, s.kind, s.serial, s.created, s.deleted,"
-		       " s.seq, t.value FROM subdomains s LEFT JOIN txt t ON t.sub_id = s.id"
-		       " WHERE s.deleted = 0 ORDER BY s.id, t.id",
+		       " FROM keys WHERE sub_id = ?1 AND revoked = 0 ORDER BY created, id",
+	/* Every subdomain changed since ?1, once each, in the order of its last change. */
+	[S_CHANGES] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
+		      " FROM subdomains WHERE id IN (SELECT sub_id FROM changes WHERE seq > ?1)"
+		      " ORDER BY seq",
+	/* The first load, in rowid order: no temporary sort over every row. */
+	[S_LOAD_ALL] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
+		       " FROM subdomains WHERE deleted = 0",
+	[S_LIST_ALL] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
+		       " FROM subdomains",
 	[S_INTEGRITY] = "PRAGMA quick_check",
 };
 
@@ -283,7 +318,9 @@ int store__text(sqlite3_stmt *s, int col, char *out, size_t out_size)
 	return LC_EOK;
 }
 
-/* Decode columns 0..7 (id, label, parent, kind, serial, created, deleted, seq). */
+static void sub_push_txt(sub_rec_t *sub, const char *value);
+
+/* Decode columns 0..9 (id, label, parent, kind, serial, created, deleted, seq, txt0, txt1). */
 static int sub_from_row(sqlite3_stmt *s, sub_rec_t *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -297,6 +334,12 @@ static int sub_from_row(sqlite3_stmt *s, sub_rec_t *out)
 	out->created = sqlite3_column_int64(s, 5);
 	out->deleted = sqlite3_column_int(s, 6) != 0;
 	out->seq = sqlite3_column_int64(s, 7);
+	for (int col = 8; col <= 9; col++) {
+		const unsigned char *v = sqlite3_column_text(s, col);
+		if (v != NULL) {
+			sub_push_txt(out, (const char *)v);
+		}
+	}
 	return LC_EOK;
 }
 
@@ -317,6 +360,9 @@ static int key_from_row(sqlite3_stmt *s, key_rec_t *out)
 	out->last_used = sqlite3_column_int64(s, 5);
 	return LC_EOK;
 }
+
+/* The schema keeps exactly two values per subdomain (txt0, txt1; migration 3). */
+_Static_assert(STORE_TXT_KEEP == 2, "subdomains.txt0/txt1 hold STORE_TXT_KEEP values");
 
 /* Append a challenge value to a record, oldest first, keeping the newest STORE_TXT_KEEP. */
 static void sub_push_txt(sub_rec_t *sub, const char *value)
@@ -343,20 +389,10 @@ static int sub_load(store_t *st, int64_t id, sub_rec_t *out)
 	} else if (sub_from_row(s, out) != LC_EOK) {
 		ret = db_fail(st, "decode subdomain");
 	} else {
-		out->owner_id = sqlite3_column_int64(s, 8); /* NULL (no owner) reads as 0 */
+		out->owner_id = sqlite3_column_int64(s, 10); /* NULL (no owner) reads as 0 */
 	}
 	sqlite3_reset(s);
-	if (ret != LC_EOK) {
-		return ret;
-	}
-	s = stmt_get(st, S_TXT_LIST);
-	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(s, 0);
-		sub_push_txt(out, v ? (const char *)v : "");
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? LC_EOK : db_fail(st, "read challenge values");
+	return ret;
 }
 
 /* Load a live subdomain (inside a transaction); deleted ones count as absent. */
@@ -367,20 +403,6 @@ static int sub_load_live(store_t *st, int64_t id, sub_rec_t *out)
 		ret = LC_ENOENT;
 	}
 	return ret;
-}
-
-/* Is a subdomain there and not deleted (inside a transaction)? Cheaper than sub_load_live(). */
-static int sub_check_live(store_t *st, int64_t id)
-{
-	sqlite3_stmt *s = stmt_get(st, S_SUB_LIVE);
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	bool live = rc == SQLITE_ROW && sqlite3_column_int(s, 0) == 0;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		return db_fail(st, "read subdomain");
-	}
-	return live ? LC_EOK : LC_ENOENT;
 }
 
 /*
@@ -409,7 +431,11 @@ static int sub_bump(store_t *st, int64_t sub_id)
 	sqlite3_stmt *s = stmt_get(st, S_SUB_BUMP);
 	sqlite3_bind_int64(s, 1, sub_id);
 	sqlite3_bind_int64(s, 2, seq);
-	return store__exec(st, s, "bump serial");
+	ret = store__exec(st, s, "bump serial");
+	if (ret == LC_EOK) {
+		ret = exec_ids(st, S_CHANGE_LOG, "log change", sub_id, seq);
+	}
+	return ret;
 }
 
 /*
@@ -596,7 +622,7 @@ static int sub_insert(store_t *st, const char *label, const char *parent, sub_ki
 		return db_fail(st, "insert subdomain");
 	}
 	*out_id = sqlite3_last_insert_rowid(st->db);
-	return LC_EOK;
+	return exec_ids(st, S_CHANGE_LOG, "log change", *out_id, seq);
 }
 
 /* Insert a key row (inside a transaction) after checking the live-key limit. */
@@ -720,21 +746,14 @@ int store_txt_add(store_t *st, int64_t sub_id, const char *txt, sub_rec_t *out_s
 	if (ret != LC_EOK) {
 		return ret;
 	}
-	ret = sub_check_live(st, sub_id);
 	/* A value sent again becomes the newest instead of a duplicate: a client that
-	 * retries must not push out the other value it still needs. */
-	if (ret == LC_EOK) {
-		ret = txt_del_value(st, sub_id, txt, NULL);
-	}
-	if (ret == LC_EOK) {
-		sqlite3_stmt *s = stmt_get(st, S_TXT_INSERT);
-		sqlite3_bind_int64(s, 1, sub_id);
-		sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
-		ret = store__exec(st, s, "insert value");
-	}
-	if (ret == LC_EOK) {
-		ret = exec_ids(st, S_TXT_TRIM, "drop oldest value", sub_id, STORE_TXT_KEEP);
+	 * retries must not push out the other value it still needs (S_TXT_ADD). */
+	sqlite3_stmt *s = stmt_get(st, S_TXT_ADD);
+	sqlite3_bind_int64(s, 1, sub_id);
+	sqlite3_bind_text(s, 2, txt, -1, SQLITE_TRANSIENT);
+	ret = store__exec(st, s, "add value");
+	if (ret == LC_EOK && sqlite3_changes(st->db) == 0) {
+		ret = LC_ENOENT; /* no such subdomain, or deleted */
 	}
 	return sub_changed(st, sub_id, out_sub, ret);
 }
@@ -896,55 +915,51 @@ int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k,
 int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, void *ctx),
 		  void *ctx, int64_t *out_max_seq)
 {
-	/* One query joins the values; rows of one subdomain are adjacent (ordered
-	 * by seq, which is unique per subdomain), so records are assembled in order. */
+	/* A full read (since_seq <= 0) comes in rowid order and ends at the store's
+	 * sequence; a poll comes in the order of the changes, each subdomain once. */
 	int64_t all_seq = 0;
-	if (since_seq == 0 && store_seq(st, &all_seq) != LC_EOK) {
+	if (since_seq <= 0 && store_seq(st, &all_seq) != LC_EOK) {
 		return LC_EDB;
 	}
-	sqlite3_stmt *s = stmt_get(st, since_seq == 0 ? S_LOAD_ALL : S_CHANGES);
-	if (since_seq != 0) {
+	sqlite3_stmt *s = stmt_get(st, since_seq == 0 ? S_LOAD_ALL
+					: since_seq < 0 ? S_LIST_ALL
+							: S_CHANGES);
+	if (since_seq > 0) {
 		sqlite3_bind_int64(s, 1, since_seq);
 	}
-	sub_rec_t cur;
-	bool have = false;
 	int rc;
 	int ret = LC_EOK;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		if (!have || cur.id != id) {
-			if (have) {
-				ret = cb(&cur, ctx);
-				if (ret != 0) {
-					break;
-				}
-				*out_max_seq = cur.seq;
-			}
-			if (sub_from_row(s, &cur) != LC_EOK) {
-				ret = db_fail(st, "decode subdomain");
-				break;
-			}
-			have = true;
+		sub_rec_t cur;
+		if (sub_from_row(s, &cur) != LC_EOK) {
+			ret = db_fail(st, "decode subdomain");
+			break;
 		}
-		const unsigned char *v = sqlite3_column_text(s, 8);
-		if (v != NULL) {
-			sub_push_txt(&cur, (const char *)v);
+		ret = cb(&cur, ctx);
+		if (ret != 0) {
+			break;
+		}
+		if (since_seq > 0) {
+			*out_max_seq = cur.seq;
 		}
 	}
 	if (ret == LC_EOK && rc != SQLITE_DONE) {
 		ret = db_fail(st, "read changes");
 	}
 	sqlite3_reset(s);
-	if (ret == LC_EOK && have) {
-		ret = cb(&cur, ctx);
-		if (ret == 0) {
-			*out_max_seq = cur.seq;
-		}
-	}
-	if (ret == LC_EOK && since_seq == 0) {
-		*out_max_seq = all_seq; /* rows came in id order: the sequence is the store's */
+	if (ret == LC_EOK && since_seq <= 0) {
+		*out_max_seq = all_seq;
 	}
 	return ret;
+}
+
+int store_changes_prune(store_t *st, int64_t upto_seq)
+{
+	int ret = txn_begin(st);
+	if (ret != LC_EOK) {
+		return ret;
+	}
+	return txn_end(st, exec_ids(st, S_CHANGE_PRUNE, "prune changes", upto_seq, 0));
 }
 
 int store_seq(store_t *st, int64_t *out_seq)

@@ -142,10 +142,11 @@ int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k,
 
 /**
  * Call cb for every subdomain (deleted ones included, with deleted = true)
- * whose change sequence is greater than since_seq, in sequence order.
+ * changed after since_seq, once each, in the order of its last change; the
+ * changes come from the log that store_changes_prune() trims.
  * since_seq = 0 is the first load: live subdomains only, in id order (no
  * sort over every row), and out_max_seq is the store's sequence; pass -1 to
- * list every subdomain, deleted ones included.
+ * list every subdomain, deleted ones included (id order).
  * The daemon loads everything at start (since_seq = 0) and later picks up
  * changes made by other processes (localcertctl) the same way. cb runs while
  * the query is open: it must not call into the same store_t.
@@ -154,6 +155,13 @@ int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k,
  */
 int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, void *ctx),
 		  void *ctx, int64_t *out_max_seq);
+
+/**
+ * Forget the change log up to and including upto_seq, once every change in it
+ * has been applied (the daemon calls this; nobody else reads the log).
+ * @return LC_EOK; LC_EDB.
+ */
+int store_changes_prune(store_t *st, int64_t upto_seq);
 
 /** Current global change sequence (cheap; for polling). @return LC_EOK; LC_EDB. */
 int store_seq(store_t *st, int64_t *out_seq);
