@@ -196,6 +196,46 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, conn_state_t *cs, 
 	return ret;
 }
 
+/* Iterator state: how many times the request carries each framing header. */
+typedef struct framing {
+	unsigned content_length, transfer_encoding;
+} framing_t;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	(void)value;
+	framing_t *f = cls;
+	f->content_length += strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0;
+	f->transfer_encoding += strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0;
+	return MHD_YES;
+}
+
+/*
+ * Two Content-Length headers, or Content-Length beside Transfer-Encoding, frame
+ * the body ambiguously: a proxy in front may read it one way and
+ * libmicrohttpd (which takes the first Content-Length) the other, so that the
+ * rest of the body is taken for a second, smuggled request (RFC 9112 6.1,
+ * 6.3). Such a request is refused and its connection closed.
+ * @return why the framing is refused, or NULL when it is not.
+ */
+static const char *bad_framing(struct MHD_Connection *conn)
+{
+	framing_t f = { 0, 0 };
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	if (f.content_length > 1) {
+		return "more than one Content-Length header";
+	}
+	if (f.transfer_encoding > 1) {
+		return "more than one Transfer-Encoding header";
+	}
+	if (f.content_length == 1 && f.transfer_encoding == 1) {
+		return "both Content-Length and Transfer-Encoding: the body length is ambiguous";
+	}
+	return NULL;
+}
+
 static enum MHD_Result send_too_large(struct MHD_Connection *conn, conn_state_t *cs,
 				      size_t body_max)
 {
@@ -314,6 +354,16 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			return MHD_NO;
 		}
 		*con_cls = cs;
+		const char *why = bad_framing(conn);
+		if (why != NULL) {
+			log_ratelimited(LOG_INFO, "http: refused a request: %s", why);
+			http_resp_t r;
+			memset(&r, 0, sizeof(r));
+			http_error(&r, 400, "bad_framing", why);
+			r.close = true;
+			cs->answered = true;
+			return send_resp(conn, cs, &r);
+		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > DRAIN_MAX) {
