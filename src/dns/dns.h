@@ -6,6 +6,7 @@
 #define DNS_HEADER_LEN 12
 #define DNS_UDP_MIN 512         /* RFC 1035 4.2.1: without EDNS */
 #define DNS_EDNS_SIZE 1232      /* the UDP size we advertise (DNS flag day 2020) */
+#define DNS_EDNS_COOKIE 10      /* EDNS option code of DNS COOKIE (RFC 7873) */
 #define DNS_TCP_MAX 65535
 #define NAME_MAX_WIRE 255
 #define LABEL_MAX 63

@@ -64,6 +64,25 @@ static bool tsig_rdata_ok(const uint8_t *p, size_t len)
 	return rd.err == LC_EOK && rd.pos == len;
 }
 
+/*
+ * Are an OPT record's options well formed? Each is code, length, data, and they
+ * fill the RDATA exactly (RFC 6891 6.1.2); a COOKIE is 8 bytes (client cookie
+ * only) or 16 to 40 (RFC 7873 5.2.2). Otherwise the query is FORMERR.
+ */
+static bool opt_rdata_ok(const uint8_t *p, size_t len)
+{
+	wire_rd_t rd = wire_rd_init(p, len);
+	while (rd.err == LC_EOK && rd.pos < len) {
+		uint16_t code = wire_rd_u16(&rd);
+		uint16_t olen = wire_rd_u16(&rd);
+		wire_rd_skip(&rd, olen);
+		if (code == DNS_EDNS_COOKIE && olen != 8 && (olen < 16 || olen > 40)) {
+			return false;
+		}
+	}
+	return rd.err == LC_EOK && rd.pos == len;
+}
+
 static int parse_rr(wire_rd_t *rd, req_info_t *ri, bool additional, bool last)
 {
 	size_t start = rd->pos;
@@ -82,7 +101,7 @@ static int parse_rr(wire_rd_t *rd, req_info_t *ri, bool additional, bool last)
 	}
 	if (type == DNS_TYPE_OPT) {
 		/* RFC 6891 6.1.1: one OPT at most, owned by the root. */
-		if (ri->has_opt || !root_owner) {
+		if (ri->has_opt || !root_owner || !opt_rdata_ok(rd->buf + rd->pos - rdlen, rdlen)) {
 			return LC_EMALF;
 		}
 		ri->has_opt = true;

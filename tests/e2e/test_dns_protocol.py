@@ -66,6 +66,25 @@ with Daemon(CONF) as d:
     r = dns.message.from_wire(d.raw_udp(bytes(wire) + bytes(opt)))
     t.eq(r.rcode(), dns.rcode.FORMERR, "two OPT records -> FORMERR")
 
+    # QA: an OPT whose option length ran past its RDATA, or a 3-byte COOKIE, was NOERROR.
+    def with_opt_rdata(rdata, qid):
+        head = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 1)
+        question = b"\x07example\x04test\x00\x00\x01\x00\x01"
+        opt = b"\x00" + struct.pack(">HHIH", 41, 1232, 0, len(rdata)) + rdata
+        raw = d.raw_udp(head + question + opt)
+        return None if raw is None else raw[3] & 0xF
+    for rdata, desc in ((struct.pack(">HH", 10, 20) + b"x" * 8, "option length past the RDATA"),
+                        (struct.pack(">HH", 10, 3) + b"abc", "a 3-byte COOKIE"),
+                        (struct.pack(">HH", 10, 12) + b"x" * 12, "a 12-byte COOKIE"),
+                        (struct.pack(">HH", 10, 41) + b"x" * 41, "a 41-byte COOKIE"),
+                        (b"\x00\x0a\x00", "a cut-off option header")):
+        t.eq(with_opt_rdata(rdata, 0x4242), dns.rcode.FORMERR, "EDNS %s -> FORMERR" % desc)
+    for rdata, desc in ((b"", "no options"),
+                        (struct.pack(">HH", 10, 8) + b"c" * 8, "a client COOKIE"),
+                        (struct.pack(">HH", 10, 24) + b"c" * 24, "a client and server COOKIE"),
+                        (struct.pack(">HH", 65001, 2) + b"zz", "an unknown option")):
+        t.eq(with_opt_rdata(rdata, 0x4343), dns.rcode.NOERROR, "EDNS with %s -> answered" % desc)
+
     # Truncation: the big RRset does not fit in 512 bytes, or in 1232.
     r = d.query("big.example.test.", "TXT")
     t.ok(r.flags & dns.flags.TC, "UDP without EDNS: TC set")
