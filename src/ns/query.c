@@ -521,6 +521,9 @@ static int answer(resp_t *r, const zoneset_t *zs)
 	const rrset_t *neg_soa = NULL;
 	uint8_t *neg_owner = r->zone;
 	size_t neg_owner_len = 0;
+	/* Owners whose CNAME is in the answer already: a loop stops at its first repeat. */
+	uint8_t cname_owner[CNAME_HOPS_MAX + 1][NAME_MAX_WIRE];
+	uint8_t cname_owner_len[CNAME_HOPS_MAX + 1];
 
 	for (int hop = 0; hop <= CNAME_HOPS_MAX; hop++) {
 		unsigned depth;
@@ -551,6 +554,16 @@ static int answer(resp_t *r, const zoneset_t *zs)
 				}
 			}
 			if (cname != NULL && qtype != DNS_TYPE_CNAME && qtype != DNS_TYPE_ANY) {
+				bool loop = false;
+				for (int k = 0; k < hop && !loop; k++) {
+					loop = cname_owner_len[k] == curp->len &&
+					       memcmp(cname_owner[k], curp->wire, curp->len) == 0;
+				}
+				if (loop) {
+					break; /* its CNAME is in the answer already (RFC 1034 3.6.2) */
+				}
+				memcpy(cname_owner[hop], curp->wire, curp->len);
+				cname_owner_len[hop] = curp->len;
 				write_rrset(r, curp->wire, curp->len, cname, &r->an);
 				/* Follow the target inside the answer (needed when we host both zones). */
 				const uint8_t *target = cname->data + 10;

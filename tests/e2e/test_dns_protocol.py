@@ -21,6 +21,14 @@ record = _acme-challenge.app CNAME _acme-challenge.target.example.test.
 record = _acme-challenge.target TXT "hello"
 record = out CNAME www.example.com.
 record = dangling CNAME nope.example.test.
+record = loop1 CNAME loop2
+record = loop2 CNAME loop1
+record = ring1 CNAME ring2
+record = ring2 CNAME ring3
+record = ring3 CNAME ring1
+record = chain1 CNAME chain2
+record = chain2 CNAME chain3
+record = chain3 A 192.0.2.3
 %s
 """ % BIG
 
@@ -138,6 +146,20 @@ with Daemon(CONF) as d:
     t.eq([x.rdtype for x in r.answer], [dns.rdatatype.CNAME], "CNAME query returns the CNAME only")
     r = d.query("out.example.test.", "A")
     t.eq((r.rcode(), [x.rdtype for x in r.answer]), (dns.rcode.NOERROR, [dns.rdatatype.CNAME]), "CNAME out of our zones: just the CNAME")
+    # QA: a CNAME loop in a static zone filled the answer with the same RRsets nine times over.
+    for start, owners in (("loop1", ["loop1", "loop2"]), ("loop2", ["loop2", "loop1"]),
+                          ("ring2", ["ring2", "ring3", "ring1"])):
+        # dnspython merges repeated RRsets, so count the records on the wire (ANCOUNT).
+        wire = d.raw_udp(dns.message.make_query(start + ".example.test.", "A").to_wire())
+        r = dns.message.from_wire(wire)
+        got = [x.name.to_text() for x in r.answer]
+        t.eq((r.rcode(), got, struct.unpack(">H", wire[6:8])[0]),
+             (dns.rcode.NOERROR, [o + ".example.test." for o in owners], len(owners)),
+             "CNAME loop from %s: each CNAME once, then the chain stops" % start)
+    r = d.query("chain1.example.test.", "A")
+    t.eq([(x.name.to_text(), x.rdtype) for x in r.answer],
+         [("chain1.example.test.", dns.rdatatype.CNAME), ("chain2.example.test.", dns.rdatatype.CNAME),
+          ("chain3.example.test.", dns.rdatatype.A)], "a CNAME chain without a loop is followed to the end")
     r = d.query("dangling.example.test.", "A")
     t.eq(r.rcode(), dns.rcode.NXDOMAIN, "CNAME to a missing name in our zone: NXDOMAIN (RFC 6604)")
 
