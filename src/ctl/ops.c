@@ -136,7 +136,11 @@ static int start(const conf_t *c, store_t *st, bool online)
 	store = st;
 	publish = online;
 	pthread_mutex_unlock(&lock);
-	/* The daemon gets the writer thread; a tool runs each change as a batch of one. */
+	/* The daemon gets the writer thread and background checkpoints; a tool runs
+	 * each change as a batch of one, with SQLite's own checkpoints. */
+	if (online && store_checkpoints_start(st) != LC_EOK) {
+		log_warn("store: checkpoints run inside commits");
+	}
 	return batch_start(st, &lock, online, online);
 }
 

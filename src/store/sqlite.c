@@ -2,6 +2,7 @@
 /* sqlite.c -- the store on SQLite: WAL, synchronous=FULL, versioned schema, prepared statements */
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,11 +201,37 @@ static const char *const sql_text[S_COUNT] = {
 	[S_INTEGRITY] = "PRAGMA quick_check",
 };
 
+/*
+ * Background checkpoints (store_checkpoints_start()). SQLite's automatic
+ * checkpoint runs inside the COMMIT that takes the WAL past 1000 pages: it
+ * copies those pages into the database file and fsyncs it while every waiting
+ * update waits too (p99 28 ms, stalls of 60 ms and more at N = 1M, where the
+ * pages are random). Here a thread of its own, on a connection of its own,
+ * runs PASSIVE checkpoints beside the writer, which goes on appending to the
+ * WAL. Durability is unchanged: the checkpointing connection is
+ * synchronous=FULL too, so the WAL is synced before pages are copied and the
+ * database after. If checkpoints fall behind (a passive one never catches up
+ * with a writer that never pauses, so the WAL could not start over), the
+ * writer runs a RESTART checkpoint itself at CKPT_MAX_PAGES.
+ */
+#define CKPT_WAKE_PAGES 1000  /* SQLite's autocheckpoint threshold */
+#define CKPT_MAX_PAGES 16000  /* about 64 MB of WAL */
+
+typedef struct ckpt {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool want, stop;
+	sqlite3 *db; /* the checkpointer's own connection */
+} ckpt_t;
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	int depth; /* open transaction levels: 1 = BEGIN, more = savepoints inside it */
 	struct store_acct *acct; /* statements of accounts.c, prepared on first use */
+	char path[4096];         /* the database file */
+	ckpt_t *ckpt;            /* background checkpoints, or NULL (SQLite's own) */
 };
 
 /* Log an unexpected SQLite failure once, where it happened, and map it to LC_EDB. */
@@ -545,6 +572,7 @@ int store_open(const char *data_dir, store_t **out)
 	if (st == NULL) {
 		return LC_ENOMEM;
 	}
+	memcpy(st->path, path, sizeof(st->path));
 	int ret = LC_EDB;
 	/* NOMUTEX: callers serialise every use of a store_t (store_open()), so
 	 * SQLite's own per-call mutex would only add cost. */
@@ -585,11 +613,14 @@ fail:
 	return ret;
 }
 
+static void checkpoints_stop(store_t *st);
+
 void store_free(store_t *st)
 {
 	if (st == NULL) {
 		return;
 	}
+	checkpoints_stop(st);
 	store__acct_free(st->acct);
 	for (int i = 0; i < S_COUNT; i++) {
 		sqlite3_finalize(st->stmt[i]);
@@ -1043,4 +1074,97 @@ int store__sub_insert(store_t *st, const char *label, const char *parent, sub_ki
 int store__sub_load(store_t *st, int64_t id, sub_rec_t *out_sub)
 {
 	return sub_load(st, id, out_sub);
+}
+
+/* ---- background checkpoints ---- */
+
+static void *checkpointer_main(void *arg)
+{
+	ckpt_t *c = arg;
+	pthread_mutex_lock(&c->mu);
+	while (!c->stop) {
+		if (!c->want) {
+			pthread_cond_wait(&c->cv, &c->mu);
+			continue;
+		}
+		c->want = false;
+		pthread_mutex_unlock(&c->mu);
+		int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+			log_ratelimited(LOG_WARN, "store: checkpoint: %s", sqlite3_errmsg(c->db));
+		}
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* After every commit of the writer connection (replaces SQLite's autocheckpoint). */
+static int wal_committed(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	ckpt_t *c = arg;
+	if (pages >= CKPT_MAX_PAGES) {
+		/* Behind: copy the rest and let the next write start the WAL over. Waits
+		 * (busy timeout) for a running passive checkpoint to end. */
+		int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+			log_ratelimited(LOG_WARN, "store: checkpoint: %s", sqlite3_errmsg(db));
+		}
+	} else if (pages >= CKPT_WAKE_PAGES) {
+		pthread_mutex_lock(&c->mu);
+		c->want = true;
+		pthread_cond_signal(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return SQLITE_OK;
+}
+
+int store_checkpoints_start(store_t *st)
+{
+	if (st->ckpt != NULL) {
+		return LC_EOK;
+	}
+	ckpt_t *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		return LC_ENOMEM;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	int rc = sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(c->db, 5000);
+		rc = sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK || pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+		log_err("store: cannot start background checkpoints: %s",
+			c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		free(c);
+		return LC_EDB;
+	}
+	pthread_setname_np(c->thread, "lc-checkpoint");
+	st->ckpt = c;
+	sqlite3_wal_hook(st->db, wal_committed, c); /* also turns the autocheckpoint off */
+	return LC_EOK;
+}
+
+static void checkpoints_stop(store_t *st)
+{
+	ckpt_t *c = st->ckpt;
+	if (c == NULL) {
+		return;
+	}
+	sqlite3_wal_autocheckpoint(st->db, CKPT_WAKE_PAGES); /* SQLite's own again */
+	pthread_mutex_lock(&c->mu);
+	c->stop = true;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	sqlite3_close(c->db);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+	st->ckpt = NULL;
 }

@@ -163,6 +163,13 @@ int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, 
  */
 int store_changes_prune(store_t *st, int64_t upto_seq);
 
+/**
+ * Run WAL checkpoints on a thread and connection of their own instead of inside
+ * the commit that crosses SQLite's threshold (the daemon's writer connection;
+ * see sqlite.c). Stopped by store_free(). @return LC_EOK; LC_ENOMEM; LC_EDB.
+ */
+int store_checkpoints_start(store_t *st);
+
 /** Current global change sequence (cheap; for polling). @return LC_EOK; LC_EDB. */
 int store_seq(store_t *st, int64_t *out_seq);
 
