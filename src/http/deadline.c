@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -19,6 +20,8 @@ struct deadline_conn {
 	deadline_conn_t *prev, *next; /* under deadline_t.lock */
 	int fd;
 	unsigned timeout_ms; /* a copy, so deadline_restart() needs no deadline_t */
+	cidr_t net;          /* the client's /32 or /64 */
+	bool gone;           /* shut down by deadline_admit(); no longer counted */
 	/* When the current request must be in (CLOCK_MONOTONIC, ms); 0 while a request
 	 * is being handled. Written by the connection's thread, read by the watchdog. */
 	_Atomic uint64_t due_ms;
@@ -33,6 +36,7 @@ struct deadline {
 	unsigned tick_ms;
 	bool stop;
 	_Atomic uint64_t cut_cnt;
+	uint64_t evict_cnt, refuse_cnt; /* under lock */
 };
 
 static uint64_t now_ms(void)
@@ -145,7 +149,7 @@ void deadline_free(deadline_t *d)
 	free(d);
 }
 
-deadline_conn_t *deadline_add(deadline_t *d, int fd)
+deadline_conn_t *deadline_add(deadline_t *d, int fd, const cidr_t *client)
 {
 	if (d == NULL || fd < 0) {
 		return NULL;
@@ -156,6 +160,10 @@ deadline_conn_t *deadline_add(deadline_t *d, int fd)
 	}
 	c->fd = fd;
 	c->timeout_ms = d->timeout_ms;
+	if (client != NULL) {
+		c->net = *client;
+		cidr_truncate(&c->net, c->net.family == AF_INET ? 32 : 64);
+	}
 	atomic_init(&c->due_ms, now_ms() + d->timeout_ms);
 	pthread_mutex_lock(&d->lock);
 	c->next = d->head;
@@ -165,6 +173,62 @@ deadline_conn_t *deadline_add(deadline_t *d, int fd)
 	d->head = c;
 	pthread_mutex_unlock(&d->lock);
 	return c;
+}
+
+static bool same_net(const cidr_t *a, const cidr_t *b)
+{
+	return a->family == b->family && a->family != 0 && memcmp(a->addr, b->addr, 16) == 0;
+}
+
+int deadline_admit(deadline_t *d, deadline_conn_t *c, unsigned total, unsigned per_net)
+{
+	if (d == NULL || c == NULL) {
+		return DEADLINE_ADMITTED;
+	}
+	int ret = DEADLINE_ADMITTED;
+	unsigned open = 0, mine = 0;
+	deadline_conn_t *idlest = NULL;
+	uint64_t idlest_due = 0;
+	pthread_mutex_lock(&d->lock);
+	for (deadline_conn_t *x = d->head; x != NULL; x = x->next) {
+		if (x->gone) {
+			continue;
+		}
+		open++;
+		mine += same_net(&x->net, &c->net);
+		/* Waiting longest for its request (due earliest); never one being answered. */
+		uint64_t due = atomic_load_explicit(&x->due_ms, memory_order_relaxed);
+		if (x != c && due != 0 && (idlest == NULL || due < idlest_due)) {
+			idlest = x;
+			idlest_due = due;
+		}
+	}
+	deadline_conn_t *cut = NULL;
+	if (per_net > 0 && mine > per_net) {
+		cut = c;
+		ret = DEADLINE_REFUSED;
+		d->refuse_cnt++;
+	} else if (total > 0 && open > total && idlest != NULL) {
+		cut = idlest;
+		ret = DEADLINE_EVICTED;
+		d->evict_cnt++;
+	}
+	if (cut != NULL) {
+		/* As sweep(): the entry stays until its connection closes, so the fd is
+		 * still that connection's. */
+		cut->gone = true;
+		atomic_store_explicit(&cut->due_ms, 0, memory_order_relaxed);
+		shutdown(cut->fd, SHUT_RDWR);
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (ret == DEADLINE_REFUSED) {
+		log_ratelimited(LOG_INFO, "http: a connection refused: over %u from one network",
+				per_net);
+	} else if (ret == DEADLINE_EVICTED) {
+		log_ratelimited(LOG_INFO,
+				"http: %u connections open: the one idle longest was closed", open);
+	}
+	return ret;
 }
 
 void deadline_hold(deadline_conn_t *c)

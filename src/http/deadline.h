@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "util/cidr.h"
+
 /*
  * An idle timeout counts silence only, so a client that sends one byte of its
  * headers every few seconds ("slowloris") keeps a connection, and with a
@@ -37,11 +39,27 @@ void deadline_free(deadline_t *d);
  * Register a new connection; its first request's clock starts now.
  * @param fd the connected socket (borrowed; it must stay open until
  *           deadline_remove()).
+ * @param client its address (counted per /32 or /64 by deadline_admit()), or NULL.
  * @return the entry (owned by d; give it back with deadline_remove()); NULL
  *         when out of memory (the connection then has no deadline).
  * Thread-safe.
  */
-deadline_conn_t *deadline_add(deadline_t *d, int fd);
+deadline_conn_t *deadline_add(deadline_t *d, int fd, const cidr_t *client);
+
+enum { DEADLINE_ADMITTED, DEADLINE_REFUSED, DEADLINE_EVICTED };
+
+/**
+ * Make room for a connection just registered. When its client's network (an
+ * IPv4 address, an IPv6 /64) now holds more than per_net connections, it is
+ * shut down itself. When more than total are open, the connection that has
+ * waited longest for its next request (an idle keep-alive, a slow client;
+ * never one whose request is being answered) is shut down instead, so that a
+ * few clients holding idle connections cannot lock everybody else out. 0
+ * turns a limit off. Accepts NULL.
+ * @return DEADLINE_ADMITTED, DEADLINE_REFUSED (c was shut down) or
+ *         DEADLINE_EVICTED (another connection was). Thread-safe.
+ */
+int deadline_admit(deadline_t *d, deadline_conn_t *c, unsigned total, unsigned per_net);
 
 /**
  * The request is in: stop the clock while it is handled and answered.

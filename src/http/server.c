@@ -53,6 +53,12 @@
  * malformed header line holding a key, say) leaves the process with it.
  */
 #define CONN_MEMORY (64 * 1024)
+/*
+ * libmicrohttpd accepts this many connections beyond [api] conn_max; past
+ * conn_max, deadline_admit() closes the connection idle longest for each new
+ * one, so newcomers get in while a few clients hold many idle connections.
+ */
+#define CONN_HEADROOM 16
 
 struct http_server {
 	struct MHD_Daemon *mhd;
@@ -458,7 +464,16 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci =
 			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-		*socket_context = ci != NULL ? deadline_add(h->deadline, ci->connect_fd) : NULL;
+		const union MHD_ConnectionInfo *ca =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		cidr_t peer;
+		bool known = ca != NULL && cidr_from_sockaddr(ca->client_addr, &peer) == LC_EOK;
+		*socket_context = ci != NULL ? deadline_add(h->deadline, ci->connect_fd,
+							    known ? &peer : NULL)
+					     : NULL;
+		/* Per /64 as well as libmicrohttpd's per address, and room for newcomers. */
+		deadline_admit(h->deadline, *socket_context, h->api.conf->conn_max,
+			       known ? h->api.conf->conn_per_addr : 0);
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
 		deadline_remove(h->deadline, *socket_context);
 		*socket_context = NULL;
@@ -571,7 +586,7 @@ int http_server_start(const conf_t *c, store_t *st, http_server_t **out, char *e
 		flags, 0, NULL, NULL, on_access, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_LISTEN_SOCKET, h->fd, MHD_OPTION_ARRAY, pool,
-		MHD_OPTION_CONNECTION_LIMIT, c->conn_max,
+		MHD_OPTION_CONNECTION_LIMIT, c->conn_max + CONN_HEADROOM,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->conn_per_addr,
 		MHD_OPTION_CONNECTION_TIMEOUT, c->idle_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,

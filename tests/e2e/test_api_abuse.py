@@ -93,17 +93,21 @@ with Daemon(conf) as d:
     time.sleep(0.3)
     t.ok(health_ok(d, "127.0.0.2"), "the address is served again once its connections close")
 
-    # --- connections in all ---
-    held = [connect(d, "127.0.0.%d" % (10 + i // 3)) for i in range(10)]
-    extra = connect(d, "127.0.0.20")
-    t.ok(closed_by_server(extra, 1.5), "an 11th connection is closed at once (conn_max = 10)")
-    extra.close()
-    for s in held[:2]:
+    # --- connections in all: a newcomer gets in, the connection idle longest goes ---
+    # (QA: 1,024 idle connections from 22 addresses locked every other client out.)
+    held = []
+    for i in range(10):
+        held.append(connect(d, "127.0.0.%d" % (10 + i // 3)))
+        time.sleep(0.02)  # so that held[0] has waited longest
+    t.ok(health_ok(d, "127.0.0.20"), "an 11th client is served although 10 (conn_max) are open")
+    t.ok(closed_by_server(held[0], 1.5), "the connection idle longest was closed to make room")
+    t.ok(not any(closed_by_server(s, 0.1) for s in held[1:]), "the other nine stay open")
+    for _ in range(5):
+        t.ok(health_ok(d, "127.0.0.21"), "newcomers keep being served while idle ones are held")
+    for s in held:
         s.close()
     time.sleep(0.3)
-    t.ok(health_ok(d, "127.0.0.20"), "served again once connections close")
-    for s in held[2:]:
-        s.close()
+    t.ok("the one idle longest was closed" in d.logtext(), "making room is logged")
 
     # --- idle connections and trickled bodies ---
     s = connect(d, "127.0.0.4")
