@@ -468,7 +468,7 @@ int rebuild_poll(store_t *st)
 	int ret = store_seq(st, &seq);
 	if (ret == LC_EOK && seq != last_seq) {
 		static int polling; /* its address tells load_cb that this is a poll */
-		ret = store_changes(st, last_seq, load_cb, &polling, &last_seq);
+		ret = store_changes_since(st, last_seq, load_cb, &polling, &last_seq);
 	}
 	if (ret == LC_EOK) {
 		prune(st, false);

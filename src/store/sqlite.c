@@ -21,9 +21,10 @@
  * user_version i to i + 1. Never edit an entry once released: add a new one.
  *
  * subdomains.seq is the global change sequence (meta 'seq') at the row's last
- * change. Every change bumps both, so another process (the daemon) can find
- * what changed with "WHERE seq > last_seen". Rows are never deleted, only
- * marked, so a (label, parent) pair is never handed out twice.
+ * change. Every change bumps both and appends (seq, sub_id) to the change log
+ * (changes, since version 3), so another process (the daemon) finds what
+ * changed with "seq > last_seen" there. Rows are never deleted, only marked,
+ * so a (label, parent) pair is never handed out twice.
  */
 static const char *const migrations[] = {
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -96,8 +97,11 @@ static const char *const migrations[] = {
 	"  created INTEGER NOT NULL,"
 	"  last_used INTEGER NOT NULL DEFAULT 0,"
 	"  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	/* A key of no subdomain (only a tool with foreign keys off could write one)
+	 * would fail the foreign key and stop the migration: it is left behind. */
 	"INSERT INTO keys_v3 (id, sub_id, secret_hash, allowfrom, created, last_used, revoked)"
-	"  SELECT id, sub_id, secret_hash, allowfrom, created, last_used, revoked FROM keys;"
+	"  SELECT id, sub_id, secret_hash, allowfrom, created, last_used, revoked FROM keys"
+	"  WHERE sub_id IN (SELECT id FROM subdomains);"
 	"DROP TABLE keys;"
 	"ALTER TABLE keys_v3 RENAME TO keys;"
 	"CREATE INDEX keys_sub ON keys (sub_id);"
@@ -212,17 +216,25 @@ static const char *const sql_text[S_COUNT] = {
  * synchronous=FULL too, so the WAL is synced before pages are copied and the
  * database after. If checkpoints fall behind (a passive one never catches up
  * with a writer that never pauses, so the WAL could not start over), the
- * writer runs a RESTART checkpoint itself at CKPT_MAX_PAGES.
+ * writer tries a RESTART checkpoint itself at CKPT_MAX_PAGES. That one must
+ * not wait inside the commit: it returns BUSY at once while another
+ * checkpoint runs, and it waits at most CKPT_RESTART_WAIT_MS for readers of
+ * other processes (a long "localcertctl list", a sqlite3 shell); after a BUSY
+ * the next try comes CKPT_RETRY_PAGES later.
  */
-#define CKPT_WAKE_PAGES 1000  /* SQLite's autocheckpoint threshold */
-#define CKPT_MAX_PAGES 16000  /* about 64 MB of WAL */
+#define CKPT_WAKE_PAGES 1000     /* SQLite's autocheckpoint threshold */
+#define CKPT_MAX_PAGES 16000     /* about 64 MB of WAL */
+#define CKPT_RETRY_PAGES 4000
+#define CKPT_RESTART_WAIT_MS 20
+#define BUSY_TIMEOUT_MS 5000     /* another process's write lock (store_open()) */
 
 typedef struct ckpt {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool want, stop;
-	sqlite3 *db; /* the checkpointer's own connection */
+	sqlite3 *db;       /* the checkpointer's own connection */
+	int restart_at;    /* WAL pages at which the writer next tries a RESTART */
 } ckpt_t;
 
 struct store {
@@ -585,7 +597,7 @@ int store_open(const char *data_dir, store_t **out)
 		goto fail;
 	}
 	/* Wait for another process's write lock rather than failing at once. */
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	/* WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL
 	 * on every commit, so an acknowledged update survives kill -9 and power loss. */
 	if (sqlite3_exec(st->db,
@@ -943,19 +955,12 @@ int store_key_foreach(store_t *st, int64_t sub_id, int (*cb)(const key_rec_t *k,
 	return ret;
 }
 
-int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, void *ctx),
-		  void *ctx, int64_t *out_max_seq)
+/* Run S_LOAD_ALL, S_LIST_ALL or S_CHANGES; cb per row. @param since_seq S_CHANGES' ?1. */
+static int changes_run(store_t *st, int which, int64_t since_seq,
+		       int (*cb)(const sub_rec_t *s, void *ctx), void *ctx, int64_t *out_max_seq)
 {
-	/* A full read (since_seq <= 0) comes in rowid order and ends at the store's
-	 * sequence; a poll comes in the order of the changes, each subdomain once. */
-	int64_t all_seq = 0;
-	if (since_seq <= 0 && store_seq(st, &all_seq) != LC_EOK) {
-		return LC_EDB;
-	}
-	sqlite3_stmt *s = stmt_get(st, since_seq == 0 ? S_LOAD_ALL
-					: since_seq < 0 ? S_LIST_ALL
-							: S_CHANGES);
-	if (since_seq > 0) {
+	sqlite3_stmt *s = stmt_get(st, which);
+	if (which == S_CHANGES) {
 		sqlite3_bind_int64(s, 1, since_seq);
 	}
 	int rc;
@@ -970,18 +975,39 @@ int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, 
 		if (ret != 0) {
 			break;
 		}
-		if (since_seq > 0) {
-			*out_max_seq = cur.seq;
+		if (which == S_CHANGES) {
+			*out_max_seq = cur.seq; /* in the order of the changes */
 		}
 	}
 	if (ret == LC_EOK && rc != SQLITE_DONE) {
 		ret = db_fail(st, "read changes");
 	}
 	sqlite3_reset(s);
-	if (ret == LC_EOK && since_seq <= 0) {
+	return ret;
+}
+
+int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, void *ctx),
+		  void *ctx, int64_t *out_max_seq)
+{
+	if (since_seq > 0) {
+		return store_changes_since(st, since_seq, cb, ctx, out_max_seq);
+	}
+	/* A full read, in rowid order; it ends at the store's sequence, read first. */
+	int64_t all_seq = 0;
+	if (store_seq(st, &all_seq) != LC_EOK) {
+		return LC_EDB;
+	}
+	int ret = changes_run(st, since_seq == 0 ? S_LOAD_ALL : S_LIST_ALL, 0, cb, ctx, out_max_seq);
+	if (ret == LC_EOK) {
 		*out_max_seq = all_seq;
 	}
 	return ret;
+}
+
+int store_changes_since(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, void *ctx),
+			void *ctx, int64_t *out_max_seq)
+{
+	return changes_run(st, S_CHANGES, since_seq, cb, ctx, out_max_seq);
 }
 
 int store_changes_prune(store_t *st, int64_t upto_seq)
@@ -1102,15 +1128,25 @@ static void *checkpointer_main(void *arg)
 /* After every commit of the writer connection (replaces SQLite's autocheckpoint). */
 static int wal_committed(void *arg, sqlite3 *db, const char *name, int pages)
 {
-	ckpt_t *c = arg;
-	if (pages >= CKPT_MAX_PAGES) {
-		/* Behind: copy the rest and let the next write start the WAL over. Waits
-		 * (busy timeout) for a running passive checkpoint to end. */
+	ckpt_t *c = arg; /* restart_at: only the writer's thread, inside its commits */
+	if (pages < CKPT_MAX_PAGES) {
+		c->restart_at = CKPT_MAX_PAGES;
+	} else if (pages >= c->restart_at) {
+		/* Behind: copy the rest and let the next write start the WAL over. */
+		sqlite3_busy_timeout(db, CKPT_RESTART_WAIT_MS);
 		int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-		if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+		if (rc == SQLITE_BUSY) {
+			c->restart_at = pages + CKPT_RETRY_PAGES;
+			log_ratelimited(LOG_INFO,
+					"store: the WAL holds %d pages; a checkpoint or a reader is "
+					"busy, trying again at %d",
+					pages, c->restart_at);
+		} else if (rc != SQLITE_OK) {
 			log_ratelimited(LOG_WARN, "store: checkpoint: %s", sqlite3_errmsg(db));
 		}
-	} else if (pages >= CKPT_WAKE_PAGES) {
+	}
+	if (pages >= CKPT_WAKE_PAGES) {
 		pthread_mutex_lock(&c->mu);
 		c->want = true;
 		pthread_cond_signal(&c->cv);
@@ -1130,14 +1166,18 @@ int store_checkpoints_start(store_t *st)
 	}
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
+	c->restart_at = CKPT_MAX_PAGES;
 	int rc = sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(c->db, 5000);
+		sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
 		rc = sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	}
-	if (rc != SQLITE_OK || pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+	int err = rc == SQLITE_OK ? pthread_create(&c->thread, NULL, checkpointer_main, c) : 0;
+	if (rc != SQLITE_OK || err != 0) {
 		log_err("store: cannot start background checkpoints: %s",
-			c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+			err != 0 ? strerror(err)
+			: c->db != NULL ? sqlite3_errmsg(c->db)
+					: sqlite3_errstr(rc));
 		sqlite3_close(c->db);
 		pthread_cond_destroy(&c->cv);
 		pthread_mutex_destroy(&c->mu);

@@ -157,6 +157,15 @@ int store_changes(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, 
 		  void *ctx, int64_t *out_max_seq);
 
 /**
+ * Like store_changes() with since_seq > 0, for since_seq 0 too: every
+ * subdomain in the change log after since_seq, deleted ones included. For the
+ * daemon's poll, which must see a deletion even before its first change
+ * (store_changes(0) reads live subdomains only).
+ */
+int store_changes_since(store_t *st, int64_t since_seq, int (*cb)(const sub_rec_t *s, void *ctx),
+			void *ctx, int64_t *out_max_seq);
+
+/**
  * Forget the change log up to and including upto_seq, once every change in it
  * has been applied (the daemon calls this; nobody else reads the log).
  * @return LC_EOK; LC_EDB.
