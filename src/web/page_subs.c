@@ -184,7 +184,11 @@ void page_sub_new(web_ctx_t *c)
 		const char *problem = ops_label_problem(label, parent);
 		int ret = LC_EINVAL;
 		sub_rec_t sub;
-		if (problem != NULL) {
+		if (problem != NULL && parent[0] == '\0' && validate_label(label)) {
+			/* QA: a form without a parent said the parent was not served here. */
+			snprintf(msg, sizeof(msg), "Choose a parent domain for \"%s\".", label);
+			status = 422;
+		} else if (problem != NULL) {
 			snprintf(msg, sizeof(msg), "\"%s\" cannot be registered: %s.", label, problem);
 			status = 422;
 		} else if ((ret = ops_sub_create_owned(c->user.id, limit, parent, label, &sub)) ==
