@@ -96,11 +96,12 @@ static const char *const migrations[] = {
 	"  allowfrom TEXT NOT NULL DEFAULT '[]',"
 	"  created INTEGER NOT NULL,"
 	"  last_used INTEGER NOT NULL DEFAULT 0,"
-	"  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"  revoked INTEGER NOT NULL DEFAULT 0,"
+	"  n INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;" /* creation order (there is no rowid) */
 	/* A key of no subdomain (only a tool with foreign keys off could write one)
 	 * would fail the foreign key and stop the migration: it is left behind. */
-	"INSERT INTO keys_v3 (id, sub_id, secret_hash, allowfrom, created, last_used, revoked)"
-	"  SELECT id, sub_id, secret_hash, allowfrom, created, last_used, revoked FROM keys"
+	"INSERT INTO keys_v3 (id, sub_id, secret_hash, allowfrom, created, last_used, revoked, n)"
+	"  SELECT id, sub_id, secret_hash, allowfrom, created, last_used, revoked, rowid FROM keys"
 	"  WHERE sub_id IN (SELECT id FROM subdomains);"
 	"DROP TABLE keys;"
 	"ALTER TABLE keys_v3 RENAME TO keys;"
@@ -179,8 +180,10 @@ static const char *const sql_text[S_COUNT] = {
 			    " WHERE id = ?1 AND (txt0 = ?2 OR txt1 = ?2)",
 	[S_TXT_DEL_ALL] = "UPDATE subdomains SET txt0 = NULL, txt1 = NULL WHERE id = ?1",
 	[S_KEY_COUNT] = "SELECT count(*) FROM keys WHERE sub_id = ?1 AND revoked = 0",
-	[S_KEY_INSERT] = "INSERT INTO keys (id, sub_id, secret_hash, allowfrom, created)"
-			 " VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* n: after the subdomain's other keys, so they list in the order they were made. */
+	[S_KEY_INSERT] = "INSERT INTO keys (id, sub_id, secret_hash, allowfrom, created, n)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5,"
+			 " (SELECT coalesce(max(n), 0) + 1 FROM keys WHERE sub_id = ?2))",
 	[S_KEY_GET] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
 		      " FROM keys WHERE id = ?1 AND revoked = 0",
 	/* store_key_get_uniform(): the first live key at or after an id, or the first of all. */
@@ -192,7 +195,7 @@ static const char *const sql_text[S_COUNT] = {
 	[S_KEY_REVOKE] = "UPDATE keys SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
 	[S_KEY_REVOKE_SUB] = "UPDATE keys SET revoked = ?2 WHERE sub_id = ?1 AND revoked = 0",
 	[S_KEY_LIST] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
-		       " FROM keys WHERE sub_id = ?1 AND revoked = 0 ORDER BY created, id",
+		       " FROM keys WHERE sub_id = ?1 AND revoked = 0 ORDER BY n",
 	/* Every subdomain changed since ?1, once each, in the order of its last change. */
 	[S_CHANGES] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
 		      " FROM subdomains WHERE id IN (SELECT sub_id FROM changes WHERE seq > ?1)"
