@@ -215,13 +215,15 @@ def create_empty_store(ctl, data_dir):
 
 
 def store_schema(ctl):
-    """The store schema version the given binary creates (the data is rebuilt when it changes)."""
+    """The store schema the given binary creates: its version and a digest of its SQL, so the
+    data is rebuilt when either changes (a schema edited before release keeps its version)."""
     with tempfile.TemporaryDirectory() as tmp:
         create_empty_store(ctl, tmp)
         db = sqlite3.connect(os.path.join(tmp, "localcert.db"))
         v = db.execute("PRAGMA user_version").fetchone()[0]
+        sql = "\n".join(r[0] or "" for r in db.execute("SELECT sql FROM sqlite_master ORDER BY name"))
         db.close()
-    return v
+    return "%d-%s" % (v, hashlib.sha256(sql.encode()).hexdigest()[:12])
 
 
 def write_queries(path, labels, nq, rng):

@@ -148,6 +148,10 @@ enum {
 	S_COUNT
 };
 
+/* The columns sub_from_row() and key_from_row() decode, in their order. */
+#define SUB_SELECT "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
+#define KEY_SELECT "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+
 static const char *const sql_text[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
@@ -160,8 +164,7 @@ static const char *const sql_text[S_COUNT] = {
 	[S_SEQ_GET] = "SELECT value FROM meta WHERE key = 'seq'",
 	[S_SUB_INSERT] = "INSERT INTO subdomains (label, parent, kind, serial, created, deleted, seq)"
 			 " VALUES (?1, ?2, ?3, 1, ?4, 0, ?5)",
-	[S_SUB_GET] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1,"
-		      " owner_id FROM subdomains WHERE id = ?1",
+	[S_SUB_GET] = SUB_SELECT ", owner_id FROM subdomains WHERE id = ?1",
 	[S_SUB_FIND] = "SELECT id FROM subdomains WHERE label = ?1 AND parent = ?2 AND deleted = 0",
 	[S_SUB_BUMP] = "UPDATE subdomains SET serial = (serial + 1) % 4294967296, seq = ?2"
 		       " WHERE id = ?1",
@@ -184,26 +187,26 @@ static const char *const sql_text[S_COUNT] = {
 	[S_KEY_INSERT] = "INSERT INTO keys (id, sub_id, secret_hash, allowfrom, created, n)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5,"
 			 " (SELECT coalesce(max(n), 0) + 1 FROM keys WHERE sub_id = ?2))",
-	[S_KEY_GET] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+	[S_KEY_GET] = KEY_SELECT
 		      " FROM keys WHERE id = ?1 AND revoked = 0",
 	/* store_key_get_uniform(): the first live key at or after an id, or the first of all. */
-	[S_KEY_SEEK] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+	[S_KEY_SEEK] = KEY_SELECT
 		       " FROM keys WHERE id >= ?1 AND revoked = 0 ORDER BY id LIMIT 1",
-	[S_KEY_FIRST] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+	[S_KEY_FIRST] = KEY_SELECT
 			" FROM keys WHERE revoked = 0 ORDER BY id LIMIT 1",
 	[S_KEY_TOUCH] = "UPDATE keys SET last_used = ?2 WHERE id = ?1",
 	[S_KEY_REVOKE] = "UPDATE keys SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
 	[S_KEY_REVOKE_SUB] = "UPDATE keys SET revoked = ?2 WHERE sub_id = ?1 AND revoked = 0",
-	[S_KEY_LIST] = "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+	[S_KEY_LIST] = KEY_SELECT
 		       " FROM keys WHERE sub_id = ?1 AND revoked = 0 ORDER BY n",
 	/* Every subdomain changed since ?1, once each, in the order of its last change. */
-	[S_CHANGES] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
+	[S_CHANGES] = SUB_SELECT
 		      " FROM subdomains WHERE id IN (SELECT sub_id FROM changes WHERE seq > ?1)"
 		      " ORDER BY seq",
 	/* The first load, in rowid order: no temporary sort over every row. */
-	[S_LOAD_ALL] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
+	[S_LOAD_ALL] = SUB_SELECT
 		       " FROM subdomains WHERE deleted = 0",
-	[S_LIST_ALL] = "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
+	[S_LIST_ALL] = SUB_SELECT
 		       " FROM subdomains",
 	[S_INTEGRITY] = "PRAGMA quick_check",
 };
