@@ -49,6 +49,13 @@ void *udp_worker_main(void *arg)
 		if (n <= 0) {
 			continue; /* timeout (to check stop) or EINTR */
 		}
+		const uint8_t *reqs[UDP_BATCH];
+		size_t lens[UDP_BATCH];
+		for (int i = 0; i < n; i++) {
+			reqs[i] = rbufs[i];
+			lens[i] = rmsg[i].msg_len;
+		}
+		query_prefetch(reqs, lens, (size_t)n);
 		int out = 0;
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC_COARSE, &now);

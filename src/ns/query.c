@@ -644,6 +644,49 @@ void query_truncate(query_t *q)
 	q->resp_len = q->resp_q_end < DNS_HEADER_LEN ? DNS_HEADER_LEN : q->resp_q_end;
 }
 
+/*
+ * Below this many subdomains the index stays in the CPU caches and the extra
+ * parse costs more than it saves. Measured (q per server CPU-s, A/B, 4 runs
+ * each): N = 1k -3 %, 100k +1 %, 1M +6 %; the parse is about 850
+ * instructions per query.
+ */
+#define PREFETCH_MIN_SUBS 250000
+
+void query_prefetch(const uint8_t *const *reqs, const size_t *lens, size_t n)
+{
+	if (zoneset_sub_count() < PREFETCH_MIN_SUBS) {
+		return;
+	}
+	unsigned zone_idx[ZONESET_PREFETCH_MAX];
+	const uint8_t *labels[ZONESET_PREFETCH_MAX];
+	size_t label_lens[ZONESET_PREFETCH_MAX];
+	dname_t names[ZONESET_PREFETCH_MAX];
+	size_t k = 0;
+	rcu_read_lock();
+	const zoneset_t *zs = zoneset_get();
+	for (size_t i = 0; zs != NULL && i < n && k < ZONESET_PREFETCH_MAX; i++) {
+		if (lens[i] < DNS_HEADER_LEN || reqs[i][4] != 0 || reqs[i][5] != 1) {
+			continue; /* not exactly one question */
+		}
+		wire_rd_t rd = wire_rd_init(reqs[i] + DNS_HEADER_LEN, lens[i] - DNS_HEADER_LEN);
+		unsigned depth;
+		if (name_parse(&rd, &names[k]) != LC_EOK) {
+			continue;
+		}
+		const zone_t *z = zoneset_find_zone(zs, &names[k], &depth);
+		if (z == NULL || z->kind == 2 || depth < 1) {
+			continue; /* as lookup(): only subdomains of parents have entries */
+		}
+		const uint8_t *l = names[k].wire + names[k].off[depth - 1];
+		zone_idx[k] = z->idx;
+		labels[k] = l + 1;
+		label_lens[k] = l[0];
+		k++;
+	}
+	zoneset_sub_prefetch(zone_idx, labels, label_lens, k);
+	rcu_read_unlock();
+}
+
 int query_process(query_t *q)
 {
 	req_info_t ri;

@@ -37,4 +37,12 @@ int query_process(query_t *q);
  */
 void query_truncate(query_t *q);
 
+/**
+ * Before a batch of UDP queries is answered: find the subdomain each one
+ * asks about and warm the cache for its lookup (zoneset_sub_prefetch()), so
+ * that query_process() then finds it in the cache. Reads only; malformed or
+ * foreign queries are skipped. @param reqs, lens  n received messages.
+ */
+void query_prefetch(const uint8_t *const *reqs, const size_t *lens, size_t n);
+
 #endif

@@ -295,6 +295,27 @@ const sub_entry_t *zoneset_sub_find(unsigned zone_idx, const uint8_t *label, siz
 	return NULL;
 }
 
+void zoneset_sub_prefetch(const unsigned *zone_idx, const uint8_t *const *labels,
+			  const size_t *label_lens, size_t n)
+{
+	const sub_table_t *t = atomic_load_explicit(&table, memory_order_consume);
+	uint64_t h[ZONESET_PREFETCH_MAX];
+	if (t == NULL) {
+		return;
+	}
+	n = n < ZONESET_PREFETCH_MAX ? n : ZONESET_PREFETCH_MAX;
+	for (size_t i = 0; i < n; i++) {
+		h[i] = hash_key(zone_idx[i], labels[i], label_lens[i]);
+		__builtin_prefetch(&t->slots[h[i] & t->mask]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uintptr_t v = atomic_load_explicit(&t->slots[h[i] & t->mask], memory_order_consume);
+		if (v != SLOT_EMPTY && v != SLOT_TOMB && slot_tag(v) == tag_of(h[i])) {
+			__builtin_prefetch(slot_entry(v));
+		}
+	}
+}
+
 int zoneset_sub_put(unsigned zone_idx, const char *label, bool txt_at_apex, uint32_t serial,
 		    const char *const *txt, unsigned txt_cnt)
 {

@@ -2,6 +2,7 @@
 /* test_zone_zoneset.c -- the subdomain index: insert, replace, delete, grow, look up */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <urcu.h>
 
@@ -83,6 +84,29 @@ int main(void)
 	is_int(zoneset_sub_count(), 20000, "re-inserted into tombstones");
 	ok(find(0, "label-0") != NULL && sub_serial(find(0, "label-0")) == 7, "re-inserted entry found");
 	is_int(zoneset_sub_put(0, "", false, 1, vals, 0), LC_EINVAL, "empty label refused");
+
+	/* zoneset_sub_prefetch(): present, absent, deleted and foreign-zone keys, more than
+	 * ZONESET_PREFETCH_MAX of them, and none; it only reads, so every lookup is unchanged. */
+	unsigned zi[100];
+	const uint8_t *ls[100];
+	size_t ll[100];
+	char names[100][32];
+	for (int i = 0; i < 100; i++) {
+		snprintf(names[i], sizeof(names[i]), i % 4 == 3 ? "absent-%d" : "label-%d", i);
+		zi[i] = (unsigned)(i % 5 == 4 ? 7 : i % 3);
+		ls[i] = (const uint8_t *)names[i];
+		ll[i] = strlen(names[i]);
+	}
+	zoneset_sub_prefetch(zi, ls, ll, 100);
+	zoneset_sub_prefetch(zi, ls, ll, 0);
+	bad = 0;
+	for (int i = 0; i < 100; i++) {
+		bool want = i % 4 != 3 && i % 5 != 4;
+		if ((find(zi[i], names[i]) != NULL) != want) {
+			bad++;
+		}
+	}
+	is_int(bad, 0, "prefetching changes no lookup");
 	rcu_read_unlock();
 
 	zoneset_cleanup();
