@@ -36,7 +36,6 @@ struct deadline {
 	unsigned tick_ms;
 	bool stop;
 	_Atomic uint64_t cut_cnt;
-	uint64_t evict_cnt, refuse_cnt; /* under lock */
 };
 
 static uint64_t now_ms(void)
@@ -207,11 +206,9 @@ int deadline_admit(deadline_t *d, deadline_conn_t *c, unsigned total, unsigned p
 	if (per_net > 0 && mine > per_net) {
 		cut = c;
 		ret = DEADLINE_REFUSED;
-		d->refuse_cnt++;
 	} else if (total > 0 && open > total && idlest != NULL) {
 		cut = idlest;
 		ret = DEADLINE_EVICTED;
-		d->evict_cnt++;
 	}
 	if (cut != NULL) {
 		/* As sweep(): the entry stays until its connection closes, so the fd is

@@ -29,6 +29,8 @@ void *udp_worker_main(void *arg)
 	struct mmsghdr rmsg[UDP_BATCH], smsg[UDP_BATCH];
 	struct iovec riov[UDP_BATCH], siov[UDP_BATCH];
 	struct sockaddr_storage addrs[UDP_BATCH];
+	const uint8_t *reqs[UDP_BATCH]; /* rbufs[i], for query_prefetch() */
+	size_t lens[UDP_BATCH];
 
 	rcu_register_thread();
 	/* Set the receive headers up once; after a batch only the used ones need their lengths back. */
@@ -36,6 +38,7 @@ void *udp_worker_main(void *arg)
 	memset(smsg, 0, sizeof(smsg));
 	for (int i = 0; rbufs != NULL && i < UDP_BATCH; i++) {
 		riov[i].iov_base = rbufs[i];
+		reqs[i] = rbufs[i];
 		riov[i].iov_len = UDP_RECV_MAX;
 		rmsg[i].msg_hdr.msg_iov = &riov[i];
 		rmsg[i].msg_hdr.msg_iovlen = 1;
@@ -49,10 +52,7 @@ void *udp_worker_main(void *arg)
 		if (n <= 0) {
 			continue; /* timeout (to check stop) or EINTR */
 		}
-		const uint8_t *reqs[UDP_BATCH];
-		size_t lens[UDP_BATCH];
 		for (int i = 0; i < n; i++) {
-			reqs[i] = rbufs[i];
 			lens[i] = rmsg[i].msg_len;
 		}
 		query_prefetch(reqs, lens, (size_t)n);
