@@ -111,6 +111,15 @@ class V6Daemon(Daemon):
     def __init__(self, config, addr):
         Daemon.__init__(self, config)
         self.addr = addr
+        # A port free on the IPv6 address itself: free_port() checks 127.0.0.1 only, and
+        # "[::]" also collides with a socket on any IPv4 address (it failed once in CI-like
+        # runs with "Address already in use").
+        self.http_port = self.dns_port
+        while self.http_port == self.dns_port:
+            s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            s.bind((addr, 0))
+            self.http_port = s.getsockname()[1]
+            s.close()
         self.extra_args = ["--http", "[%s]:%d" % (addr, self.http_port)]
 
     @property
