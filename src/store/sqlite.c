@@ -109,6 +109,17 @@ static const char *const migrations[] = {
 	"CREATE INDEX keys_created ON keys (created);"
 	"DROP INDEX subdomains_seq;"
 	"CREATE TABLE changes (seq INTEGER PRIMARY KEY, sub_id INTEGER NOT NULL);",
+	/* 4: one b-tree page per update (docs/storage.md, "Pages per update"). A key's
+	 * last use moves from its own row into its subdomain's row, which an update
+	 * writes anyway: key_used is a JSON object from each key's n (unique within
+	 * its subdomain) to the unix second of its last use. The key rows are then
+	 * only read on the update path. */
+	"ALTER TABLE subdomains ADD COLUMN key_used TEXT;"
+	"UPDATE subdomains SET key_used ="
+	"  (SELECT json_group_object(n, last_used) FROM keys"
+	"   WHERE sub_id = subdomains.id AND last_used > 0)"
+	"  WHERE id IN (SELECT sub_id FROM keys WHERE last_used > 0);"
+	"ALTER TABLE keys DROP COLUMN last_used;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -150,7 +161,12 @@ enum {
 
 /* The columns sub_from_row() and key_from_row() decode, in their order. */
 #define SUB_SELECT "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
-#define KEY_SELECT "SELECT id, sub_id, secret_hash, allowfrom, created, last_used"
+/* A key's last use is its entry in its subdomain's key_used (migration 4). */
+#define KEY_SELECT                                                                   \
+	"SELECT k.id, k.sub_id, k.secret_hash, k.allowfrom, k.created,"              \
+	" coalesce((SELECT json_extract(s.key_used, '$.\"' || k.n || '\"')"          \
+	" FROM subdomains s WHERE s.id = k.sub_id), 0)"
+#define KEY_FROM " FROM keys k"
 
 static const char *const sql_text[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -187,18 +203,17 @@ static const char *const sql_text[S_COUNT] = {
 	[S_KEY_INSERT] = "INSERT INTO keys (id, sub_id, secret_hash, allowfrom, created, n)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5,"
 			 " (SELECT coalesce(max(n), 0) + 1 FROM keys WHERE sub_id = ?2))",
-	[S_KEY_GET] = KEY_SELECT
-		      " FROM keys WHERE id = ?1 AND revoked = 0",
+	[S_KEY_GET] = KEY_SELECT KEY_FROM " WHERE k.id = ?1 AND k.revoked = 0",
 	/* store_key_get_uniform(): the first live key at or after an id, or the first of all. */
-	[S_KEY_SEEK] = KEY_SELECT
-		       " FROM keys WHERE id >= ?1 AND revoked = 0 ORDER BY id LIMIT 1",
-	[S_KEY_FIRST] = KEY_SELECT
-			" FROM keys WHERE revoked = 0 ORDER BY id LIMIT 1",
-	[S_KEY_TOUCH] = "UPDATE keys SET last_used = ?2 WHERE id = ?1",
+	[S_KEY_SEEK] = KEY_SELECT KEY_FROM
+		       " WHERE k.id >= ?1 AND k.revoked = 0 ORDER BY k.id LIMIT 1",
+	[S_KEY_FIRST] = KEY_SELECT KEY_FROM " WHERE k.revoked = 0 ORDER BY k.id LIMIT 1",
+	/* Only the subdomain's row is written: the page an update changes anyway. */
+	[S_KEY_TOUCH] = "UPDATE subdomains SET key_used = json_set(coalesce(key_used, '{}'),"
+			" '$.\"' || k.n || '\"', ?2) FROM keys k WHERE k.id = ?1 AND subdomains.id = k.sub_id",
 	[S_KEY_REVOKE] = "UPDATE keys SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
 	[S_KEY_REVOKE_SUB] = "UPDATE keys SET revoked = ?2 WHERE sub_id = ?1 AND revoked = 0",
-	[S_KEY_LIST] = KEY_SELECT
-		       " FROM keys WHERE sub_id = ?1 AND revoked = 0 ORDER BY n",
+	[S_KEY_LIST] = KEY_SELECT KEY_FROM " WHERE k.sub_id = ?1 AND k.revoked = 0 ORDER BY k.n",
 	/* Every subdomain changed since ?1, once each, in the order of its last change. */
 	[S_CHANGES] = SUB_SELECT
 		      " FROM subdomains WHERE id IN (SELECT sub_id FROM changes WHERE seq > ?1)"

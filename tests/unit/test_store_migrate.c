@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_store_migrate.c -- a version-2 database (txt table, rowid keys, seq index) opened by
- * this program: migration 3 keeps every value, key and deletion, and changes still reach a poll */
+ * this program: migrations 3 and 4 keep every value, key, last use and deletion, changes
+ * still reach a poll, and a key's use writes its subdomain's row, not the key's */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,12 @@ int main(void)
 	ok(k.sub_id == 2 && k.last_used == 250 && k.created == 200, "key keeps sub, times");
 	is_int(store_key_get(st, "aaaaaaaa-0000-4000-8000-000000000001", &k), LC_EOK, "2nd key");
 	is_str(k.allowfrom, "[\"192.0.2.0/24\"]", "key keeps allowfrom");
+	is_int(k.last_used, 0, "the other key of b was never used, and still reads so");
+	is_int(store_key_touch(st, "aaaaaaaa-0000-4000-8000-000000000001", 300), LC_EOK, "use it");
+	store_key_get(st, "aaaaaaaa-0000-4000-8000-000000000001", &k);
+	is_int(k.last_used, 300, "its last use is recorded");
+	store_key_get(st, "bbbbbbbb-0000-4000-8000-000000000002", &k);
+	is_int(k.last_used, 250, "the first key of b keeps its own");
 	is_int(store_key_get(st, "cccccccc-0000-4000-8000-000000000003", &k), LC_ENOENT,
 	       "revoked key stays revoked");
 	struct keys ks = { 0 };
@@ -168,7 +175,14 @@ int main(void)
 	store_free(st);
 
 	sqlite3_open(path, &db);
-	is_int(one_int(db, "PRAGMA user_version"), 3, "schema version 3");
+	is_int(one_int(db, "PRAGMA user_version"), 4, "schema version 4");
+	is_int(one_int(db, "SELECT count(*) FROM pragma_table_info('keys') WHERE name = 'last_used'"),
+	       0, "keys has no last_used column: a key's use leaves its row alone");
+	is_int(one_int(db, "SELECT count(*) FROM subdomains, json_each(subdomains.key_used)"
+			   " WHERE subdomains.id = 2"),
+	       2, "b's row holds the last use of both its keys");
+	is_int(one_int(db, "SELECT count(*) FROM subdomains WHERE key_used IS NOT NULL"), 1,
+	       "and no other row holds any (the revoked key of c was never used)");
 	is_int(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('txt', 'subdomains_seq')"),
 	       0, "txt table and seq index gone");
 	is_int(one_int(db, "SELECT count(*) FROM pragma_index_list('keys') WHERE origin = 'pk'"), 1,
