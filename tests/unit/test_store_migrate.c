@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/accounts.h"
 #include "store/store.h"
 #include "tap.h"
 #include "util/error.h"
@@ -190,7 +191,23 @@ int main(void)
 	is_int(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'keys' AND sql LIKE"
 			   " '%WITHOUT ROWID%'"),
 	       1, "keys is a WITHOUT ROWID table");
+
+	/* A key_used that is not JSON (edited by hand) must not lock its keys out. */
+	ok(sqlite3_exec(db, "UPDATE subdomains SET key_used = '{broken' WHERE id = 2", NULL, NULL,
+			NULL) == SQLITE_OK,
+	   "b's key_used edited into something that is not JSON");
 	sqlite3_close(db);
+	is_int(store_open(dir, &st), LC_EOK, "reopened");
+	is_int(store_key_get(st, "bbbbbbbb-0000-4000-8000-000000000002", &k), LC_EOK,
+	       "bug_bad_key_used_locks_the_key_out: the key still reads");
+	is_int(k.last_used, 0, "as never used");
+	store_stats_t stats;
+	is_int(store_stats(st, 1000, &stats), LC_EOK, "statistics still count");
+	is_int(store_key_touch(st, "bbbbbbbb-0000-4000-8000-000000000002", 400), LC_EOK,
+	       "and a use is recorded");
+	store_key_get(st, "bbbbbbbb-0000-4000-8000-000000000002", &k);
+	is_int(k.last_used, 400, "afresh");
+	store_free(st);
 
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
