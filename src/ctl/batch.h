@@ -15,6 +15,7 @@
  * ctl/ops.c hands every data change to this module as a job. In the daemon a
  * writer thread takes all jobs queued while it was busy (up to BATCH_MAX),
  * runs them in one store transaction, each inside a savepoint of its own,
+ * along with any queued while they ran (still up to BATCH_MAX), then
  * commits once (one fsync for the whole batch), publishes every changed
  * subdomain into the DNS index, and only then wakes each caller with its own
  * result. So a job that returns LC_EOK is durable and visible in DNS, exactly

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* test_ctl_batch.c -- group commit through ctl/ops as the daemon runs it (writer thread, DNS
  * index): concurrent updates share transactions, each is visible in the index when its call
- * returns, a failing request in a batch fails alone, last_used, and the batch is durable */
+ * returns, a failing request in a batch fails alone, last_used, a job queued while a batch
+ * runs joins it, and the batch is durable */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +139,38 @@ static void queue_in_order(job_t *jobs, size_t n)
 	}
 }
 
+/* ---- a job queued while a batch runs joins it ---- */
+
+static atomic_bool company_started;
+
+/* Runs on the writer: waits (up to 5 s) until another job is queued behind it. */
+static int wait_for_company(batch_job_t *j)
+{
+	(void)j;
+	atomic_store(&company_started, true);
+	batch_stats_t bs;
+	for (int spin = 0; spin < 5000; spin++) {
+		batch_get_stats(&bs);
+		if (bs.queued >= 1) {
+			break;
+		}
+		usleep(1000);
+	}
+	return LC_EOK;
+}
+
+static int no_change(batch_job_t *j)
+{
+	(void)j;
+	return LC_EOK;
+}
+
+static void *run_job_main(void *arg)
+{
+	batch_run(arg);
+	return NULL;
+}
+
 static int64_t key_last_used(int64_t sub_id)
 {
 	key_rec_t k[STORE_KEYS_MAX];
@@ -264,6 +299,24 @@ int main(void)
 	is_int(ops_check(&za, &s), LC_EOK, "check");
 	int64_t lu = key_last_used(zs.id);
 	ok(lu >= t0 && lu <= (int64_t)time(NULL), "a check records the last use");
+
+	/* A job queued while a batch's jobs run joins that batch before its commit
+	 * (with two waves of closed-loop clients each batch had half of them). */
+	batch_job_t first = { .fn = wait_for_company }, second = { .fn = no_change };
+	pthread_t t1, t2;
+	batch_get_stats(&before);
+	pthread_create(&t1, NULL, run_job_main, &first);
+	for (int spin = 0; spin < 5000 && !atomic_load(&company_started); spin++) {
+		usleep(1000); /* until the writer runs the first job, alone */
+	}
+	pthread_create(&t2, NULL, run_job_main, &second);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	batch_get_stats(&after);
+	ok(first.ret == LC_EOK && second.ret == LC_EOK, "both jobs ran");
+	is_int(after.batches - before.batches, 1,
+	       "a job queued while the batch ran joined it: one transaction");
+	is_int(after.jobs - before.jobs, 2, "of two jobs");
 
 	/* Shut down (runs anything queued), reopen: everything acknowledged is there. */
 	ops_cleanup();
