@@ -61,8 +61,9 @@ static const char *const sql_text[A_COUNT] = {
 	[A_ST_KEYS] = "SELECT count(*) FROM keys WHERE revoked = 0",
 	[A_ST_KEYS_NEW] = "SELECT count(*) FROM keys WHERE created >= ?1",
 	/* A key's last use is in its subdomain's key_used (store migration 4). */
-	[A_ST_KEYS_USED] = "SELECT count(*) FROM subdomains, json_each(subdomains.key_used) j"
-			  " WHERE json_valid(subdomains.key_used) AND j.value >= ?1",
+	[A_ST_KEYS_USED] = "SELECT count(*) FROM subdomains,"
+			  " json_each(" STORE__KEY_USED_OBJ("subdomains.key_used") ") j"
+			  " WHERE " STORE__KEY_USED_TIME("j") " AND j.value >= ?1",
 	[A_ST_SESSIONS] = "SELECT count(*) FROM sessions WHERE expires > ?1",
 };
 

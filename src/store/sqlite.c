@@ -162,12 +162,14 @@ enum {
 /* The columns sub_from_row() and key_from_row() decode, in their order. */
 #define SUB_SELECT "SELECT id, label, parent, kind, serial, created, deleted, seq, txt0, txt1"
 /* A key's last use is its entry in its subdomain's key_used (migration 4). A
- * value that is not JSON (edited by hand) reads as never used, and the next use
- * writes it afresh: it must not lock the key out. */
+ * value edited by hand into something else reads as never used, and the next
+ * use writes it afresh: it must not lock the key out (sqlite_int.h). */
 #define KEY_SELECT                                                                   \
 	"SELECT k.id, k.sub_id, k.secret_hash, k.allowfrom, k.created,"              \
-	" coalesce((SELECT json_extract(s.key_used, '$.\"' || k.n || '\"')"          \
-	" FROM subdomains s WHERE s.id = k.sub_id AND json_valid(s.key_used)), 0)"
+	" coalesce((SELECT j.value FROM subdomains s,"                                \
+	" json_each(" STORE__KEY_USED_OBJ("s.key_used") ") j"                         \
+	" WHERE s.id = k.sub_id AND j.key = CAST(k.n AS TEXT)"                      \
+	" AND " STORE__KEY_USED_TIME("j") "), 0)"
 #define KEY_FROM " FROM keys k"
 
 static const char *const sql_text[S_COUNT] = {
@@ -212,8 +214,7 @@ static const char *const sql_text[S_COUNT] = {
 	[S_KEY_FIRST] = KEY_SELECT KEY_FROM " WHERE k.revoked = 0 ORDER BY k.id LIMIT 1",
 	/* Only the subdomain's row is written: the page an update changes anyway. */
 	[S_KEY_TOUCH] = "UPDATE subdomains SET key_used = json_set("
-			" CASE WHEN json_valid(key_used) THEN key_used ELSE '{}' END,"
-			" '$.\"' || k.n || '\"', ?2)"
+			" coalesce(" STORE__KEY_USED_OBJ("key_used") ", '{}'), '$.\"' || k.n || '\"', ?2)"
 			" FROM keys k WHERE k.id = ?1 AND subdomains.id = k.sub_id",
 	[S_KEY_REVOKE] = "UPDATE keys SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
 	[S_KEY_REVOKE_SUB] = "UPDATE keys SET revoked = ?2 WHERE sub_id = ?1 AND revoked = 0",

@@ -16,6 +16,23 @@
 
 struct store_acct;
 
+/*
+ * subdomains.key_used (migration 4) as SQL: the JSON object of each key's last
+ * use (unix seconds) by the key's n. STORE__KEY_USED_OBJ(col) is the column
+ * when it holds an object and NULL when it holds anything else (edited by
+ * hand: not JSON, an array, a number...): that reads as "never used", and the
+ * next use writes a fresh object. CASE, not AND: SQLite does not promise to
+ * skip json_type() on text json_valid() refused, and json_type() raises an
+ * error on it. STORE__KEY_USED_TIME(j) is true for a json_each() row `j` of
+ * that object that holds a time: an integer from 0 to the end of year 9999;
+ * any other member reads as never used.
+ */
+#define STORE__KEY_USED_OBJ(col)                                                     \
+	"(CASE WHEN json_valid(" col ") THEN CASE json_type(" col ") WHEN 'object'" \
+	" THEN " col " END END)"
+#define STORE__KEY_USED_TIME(j) \
+	"(" j ".type = 'integer' AND " j ".value BETWEEN 0 AND 253402300799)"
+
 /** The connection. Borrowed; valid until store_free(). */
 sqlite3 *store__db(store_t *st);
 

@@ -133,8 +133,11 @@ static void format_time(int64_t t, char *out, size_t out_size)
 	}
 	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* before 1970 or after 9999 is not a time of ours (a hand-edited store) */
+	if (t < 0 || t > 253402300799 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		snprintf(out, out_size, "unknown");
+	}
 }
 
 static const char *kind_name(sub_kind_t k)

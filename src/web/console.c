@@ -449,6 +449,9 @@ void web_time(int64_t t, char *out, size_t out_size)
 	}
 	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, out_size, "%Y-%m-%d %H:%M UTC", &tm);
+	/* before 1970 or after 9999 is not a time of ours (a hand-edited store) */
+	if (t < 0 || t > 253402300799 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, out_size, "%Y-%m-%d %H:%M UTC", &tm) == 0) {
+		snprintf(out, out_size, "unknown");
+	}
 }

@@ -192,22 +192,51 @@ int main(void)
 			   " '%WITHOUT ROWID%'"),
 	       1, "keys is a WITHOUT ROWID table");
 
-	/* A key_used that is not JSON (edited by hand) must not lock its keys out. */
-	ok(sqlite3_exec(db, "UPDATE subdomains SET key_used = '{broken' WHERE id = 2", NULL, NULL,
-			NULL) == SQLITE_OK,
-	   "b's key_used edited into something that is not JSON");
 	sqlite3_close(db);
-	is_int(store_open(dir, &st), LC_EOK, "reopened");
-	is_int(store_key_get(st, "bbbbbbbb-0000-4000-8000-000000000002", &k), LC_EOK,
-	       "bug_bad_key_used_locks_the_key_out: the key still reads");
-	is_int(k.last_used, 0, "as never used");
-	store_stats_t stats;
-	is_int(store_stats(st, 1000, &stats), LC_EOK, "statistics still count");
-	is_int(store_key_touch(st, "bbbbbbbb-0000-4000-8000-000000000002", 400), LC_EOK,
-	       "and a use is recorded");
-	store_key_get(st, "bbbbbbbb-0000-4000-8000-000000000002", &k);
-	is_int(k.last_used, 400, "afresh");
-	store_free(st);
+
+	/* A key_used edited by hand into anything but an object of times must not
+	 * lock its keys out, show as used, or be counted as used; the next use
+	 * writes a fresh object. */
+	static const struct {
+		const char *sql_value, *what;
+	} bad[] = {
+		{ "'{broken'", "bug_bad_key_used_locks_the_key_out: not JSON" },
+		{ "'[400000, 400000]'", "bug_key_used_not_an_object_never_rewritten: an array" },
+		{ "'5'", "bug_key_used_not_an_object_never_rewritten: a number" },
+		{ "'\"zzz\"'", "bug_key_used_not_an_object_never_rewritten: a string" },
+		{ "'null'", "bug_key_used_not_an_object_never_rewritten: JSON null" },
+		{ "NULL", "SQL NULL" },
+		{ "'{\"1\":\"abc\",\"2\":\"abc\"}'", "bug_key_used_text_counted_as_used: text times" },
+		{ "'{\"1\":{\"a\":1},\"2\":[1]}'", "bug_key_used_text_counted_as_used: nested times" },
+		{ "'{\"1\":1e999,\"2\":1e999}'", "bug_key_used_out_of_range_garbage_date: 1e999" },
+		{ "'{\"1\":9223372036854775807,\"2\":9223372036854775807}'",
+		  "bug_key_used_out_of_range_garbage_date: INT64_MAX" },
+		{ "'{\"1\":-99999999999999999,\"2\":-5}'",
+		  "bug_key_used_out_of_range_garbage_date: negative" },
+	};
+	const char *kb = "bbbbbbbb-0000-4000-8000-000000000002";
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char sql[200];
+		snprintf(sql, sizeof(sql), "UPDATE subdomains SET key_used = %s WHERE id = 2",
+			 bad[i].sql_value);
+		sqlite3_open(path, &db);
+		ok(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: edited in", bad[i].what);
+		sqlite3_close(db);
+		is_int(store_open(dir, &st), LC_EOK, "%s: reopened", bad[i].what);
+		is_int(store_key_get(st, kb, &k), LC_EOK, "%s: the key still reads", bad[i].what);
+		is_int(k.last_used, 0, "%s: as never used", bad[i].what);
+		store_stats_t stats;
+		is_int(store_stats(st, 500000, &stats), LC_EOK, "%s: statistics count", bad[i].what);
+		is_int(stats.keys_used[STORE_STATS_PERIODS - 1], 0, "%s: no key counted as used",
+		       bad[i].what);
+		is_int(store_key_touch(st, kb, 400), LC_EOK, "%s: a use is recorded", bad[i].what);
+		store_key_get(st, kb, &k);
+		is_int(k.last_used, 400, "%s: afresh", bad[i].what);
+		is_int(store_stats(st, 500000, &stats), LC_EOK, "%s: statistics", bad[i].what);
+		is_int(stats.keys_used[STORE_STATS_PERIODS - 1], 1, "%s: now count that one use",
+		       bad[i].what);
+		store_free(st);
+	}
 
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -9,6 +9,7 @@
 #include "util/log.h"
 #include "web/html.h"
 #include "web/tmpl.h"
+#include "web/web.h"
 
 int main(void)
 {
@@ -81,5 +82,17 @@ int main(void)
 	html_cleanup(&page);
 	html_cleanup(&frag);
 	ok(embed_find(web_files, "style.css") != NULL, "the stylesheet is compiled in");
+
+	char when[64];
+	web_time(0, when, sizeof(when));
+	is_str(when, "never", "time 0 reads as never");
+	web_time(86400 + 3600 + 60, when, sizeof(when));
+	is_str(when, "1970-01-02 01:01 UTC", "a time in UTC to the minute");
+	web_time(INT64_MAX, when, sizeof(when));
+	is_str(when, "unknown", "bug_key_used_out_of_range_garbage_date: INT64_MAX is unknown");
+	web_time(-99999999999999999, when, sizeof(when));
+	is_str(when, "unknown", "bug_key_used_out_of_range_garbage_date: before 1970 is unknown");
+	web_time(253402300800, when, sizeof(when));
+	is_str(when, "unknown", "after 9999 is unknown");
 	return tap_done();
 }
