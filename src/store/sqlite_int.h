@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/timefmt.h"
 
 /*
  * The double underscore marks these as internal to store/ (libuv's uv__
@@ -24,14 +25,14 @@ struct store_acct;
  * next use writes a fresh object. CASE, not AND: SQLite does not promise to
  * skip json_type() on text json_valid() refused, and json_type() raises an
  * error on it. STORE__KEY_USED_TIME(j) is true for a json_each() row `j` of
- * that object that holds a time: an integer from 0 to the end of year 9999;
+ * that object that holds a time: an integer from 0 to TIMEFMT_MAX (year 9999);
  * any other member reads as never used.
  */
 #define STORE__KEY_USED_OBJ(col)                                                     \
 	"(CASE WHEN json_valid(" col ") THEN CASE json_type(" col ") WHEN 'object'" \
 	" THEN " col " END END)"
 #define STORE__KEY_USED_TIME(j) \
-	"(" j ".type = 'integer' AND " j ".value BETWEEN 0 AND 253402300799)"
+	"(" j ".type = 'integer' AND " j ".value BETWEEN 0 AND " TIMEFMT_STR(TIMEFMT_MAX) ")"
 
 /** The connection. Borrowed; valid until store_free(). */
 sqlite3 *store__db(store_t *st);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <time.h>
 
 #include "conf/conf.h"
 #include "ctl/ops.h"
@@ -17,6 +16,7 @@
 #include "util/cidr.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 #include "util/validate.h"
 
 #ifndef LC_VERSION
@@ -125,21 +125,6 @@ static int print_creds(const ops_creds_t *c)
 	return EXIT_SUCCESS;
 }
 
-static void format_time(int64_t t, char *out, size_t out_size)
-{
-	if (t == 0) {
-		snprintf(out, out_size, "never");
-		return;
-	}
-	time_t tt = (time_t)t;
-	struct tm tm;
-	/* before 1970 or after 9999 is not a time of ours (a hand-edited store) */
-	if (t < 0 || t > 253402300799 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-		snprintf(out, out_size, "unknown");
-	}
-}
-
 static const char *kind_name(sub_kind_t k)
 {
 	switch (k) {
@@ -190,8 +175,8 @@ static int print_key(const key_rec_t *k, void *ctx)
 {
 	(void)ctx;
 	char created[32], used[32];
-	format_time(k->created, created, sizeof(created));
-	format_time(k->last_used, used, sizeof(used));
+	timefmt_utc(k->created, TIMEFMT_ISO, created, sizeof(created));
+	timefmt_utc(k->last_used, TIMEFMT_ISO, used, sizeof(used));
 	printf("  key %s  created %s  last used %s", k->id, created, used);
 	if (strcmp(k->allowfrom, "[]") != 0) {
 		printf("  allowfrom %s", k->allowfrom);
@@ -216,7 +201,7 @@ static int cmd_list(store_t *st, bool all)
 	for (size_t i = 0; i < l.cnt; i++) {
 		const sub_rec_t *s = &l.items[i];
 		char created[32];
-		format_time(s->created, created, sizeof(created));
+		timefmt_utc(s->created, TIMEFMT_ISO, created, sizeof(created));
 		printf("%s.%s  %s  serial %u  created %s%s\n", s->label, s->parent,
 		       kind_name(s->kind), s->serial, created, s->deleted ? "  DELETED" : "");
 		if (!s->deleted && store_key_foreach(st, s->id, print_key, NULL) != LC_EOK) {

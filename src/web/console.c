@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "http/api.h"
 #include "http/form.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 #include "web/console.h"
 #include "web/web.h"
 
@@ -443,15 +443,5 @@ unsigned web_user_limit(const web_ctx_t *c)
 
 void web_time(int64_t t, char *out, size_t out_size)
 {
-	if (t == 0) {
-		snprintf(out, out_size, "never");
-		return;
-	}
-	time_t tt = (time_t)t;
-	struct tm tm;
-	/* before 1970 or after 9999 is not a time of ours (a hand-edited store) */
-	if (t < 0 || t > 253402300799 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, out_size, "%Y-%m-%d %H:%M UTC", &tm) == 0) {
-		snprintf(out, out_size, "unknown");
-	}
+	timefmt_utc(t, TIMEFMT_MINUTE, out, out_size);
 }

@@ -77,7 +77,7 @@ void web_sign_out(web_ctx_t *c);
 /** How many subdomains the signed-in user may own. */
 unsigned web_user_limit(const web_ctx_t *c);
 
-/** Format unix seconds as "2026-12-03 19:20 UTC" ("never" for 0). */
+/** Format unix seconds as "2026-12-03 19:20 UTC" ("never" for 0, "unknown" out of range: timefmt_utc()). */
 void web_time(int64_t t, char *out, size_t out_size);
 
 /**
